@@ -1,0 +1,39 @@
+/** What a revocation store is asked about one verified token. */
+export interface RevocationQuery {
+  /** `jti` claim. */
+  readonly jti: string;
+  /** `sub` claim. */
+  readonly sub: string;
+  /** `iat` claim, seconds since the epoch. */
+  readonly iat: number;
+  /** `iss` claim. */
+  readonly iss: string;
+}
+
+/**
+ * Port for token revocation. Implementations may answer synchronously (in-memory) or return a
+ * promise (Redis …). Any thrown error or rejected promise is treated as "cannot decide" → 503,
+ * never as "not revoked".
+ *
+ * @example
+ * ```ts
+ * const store = new InMemoryRevocationStore();
+ * await store.revokeToken('jti-1', Math.floor(Date.now() / 1000) + 900);
+ * await store.isRevoked({ jti: 'jti-1', sub: 'alice', iat: 0, iss: 'https://as' }); // true
+ * ```
+ */
+export interface RevocationStore {
+  /** Revoke one token by `jti` until `expiresAt` (seconds since the epoch), after which it expires anyway. */
+  revokeToken(jti: string, expiresAt: number): void | Promise<void>;
+  /**
+   * Revoke every token of `sub` whose `iat` is at or before `issuedAtOrBefore` (seconds). `iat` has
+   * whole seconds, so a token issued in the revocation second is revoked too.
+   * `retainUntil` (seconds) lets the store forget the entry once no such token can still be valid.
+   */
+  revokeSubject(sub: string, issuedAtOrBefore: number, retainUntil: number): void | Promise<void>;
+  /** Whether the token is revoked. */
+  isRevoked(query: RevocationQuery): boolean | Promise<boolean>;
+}
+
+/** Injection token / symbol under which adapters look up the store. */
+export const REVOCATION_STORE = Symbol.for('portcullis.RevocationStore');

@@ -1,0 +1,85 @@
+import type { JSONWebKeySet, JWK } from 'jose';
+import type { RevocationStore } from '../revocation/revocation-store.js';
+
+/** Options of the remote key set (JWKS) fetcher. All durations in milliseconds. */
+export interface RemoteJwksOptions {
+  /** Abort a key-set fetch after this long. @default 2000 */
+  readonly timeout?: number;
+  /** Refuse key-set responses larger than this many bytes. @default 524288 (512 KiB) */
+  readonly maxResponseBytes?: number;
+  /** A fetched key set is fresh for this long; after it, the next request refetches. @default 600000 (10 min) */
+  readonly cacheMaxAge?: number;
+  /** Minimum time between two refetches triggered by an unknown `kid`. @default 30000 */
+  readonly cooldown?: number;
+  /**
+   * How long past `cacheMaxAge` the last good key set keeps being used while the key server
+   * fails. After it, requests get 503. `0` disables the grace period. @default 3600000 (1 h)
+   */
+  readonly maxStale?: number;
+  /** Extra request headers for the key server (e.g. a `User-Agent`). @default {} */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** `fetch` implementation, for tests or proxies. @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+}
+
+/** A single configured verification key. */
+export type StaticKey =
+  | { readonly kind: 'pem'; readonly pem: string; readonly alg: string; readonly kid?: string }
+  | { readonly kind: 'jwk'; readonly jwk: JWK };
+
+/**
+ * Options of {@link createAccessTokenVerifier}. Exactly one key source is required:
+ * `jwksUri`, `jwks`, `keys` or `secret`.
+ */
+export interface VerifierOptions {
+  /** Exact `iss` value to accept (compared code point by code point). Required. */
+  readonly issuer: string;
+  /** This API's identifier(s); the token's `aud` must contain one of them exactly. Required. */
+  readonly audience: string | readonly string[];
+  /**
+   * Remote JWKS URL. Must be `https:`; `http:` is accepted only for loopback hosts
+   * (127.0.0.0/8, `[::1]`, `localhost`), for local development and tests.
+   */
+  readonly jwksUri?: string | URL;
+  /** Tuning of the remote key set. @default see {@link RemoteJwksOptions} */
+  readonly remoteJwks?: RemoteJwksOptions;
+  /** A local key set. Members must be public keys with distinct `kid`s. */
+  readonly jwks?: JSONWebKeySet;
+  /** Individual public keys (PEM with its `alg`, or public JWK). */
+  readonly keys?: readonly StaticKey[];
+  /**
+   * Shared HS256 secret. Symmetric tokens are refused unless this is set **and**
+   * `allowSymmetric: true`; the secret must be at least 32 bytes.
+   */
+  readonly secret?: { readonly key: string | Uint8Array; readonly allowSymmetric: true };
+  /**
+   * Accepted `alg` values. `none` and symmetric algorithms are never accepted unless `secret` is used.
+   * @default ['RS256','RS384','RS512','PS256','PS384','PS512','ES256','ES384','ES512','EdDSA','Ed25519']
+   */
+  readonly algorithms?: readonly string[];
+  /**
+   * Required JOSE `typ` (compared as a media type, case-insensitive, `application/` prefix optional).
+   * `false` disables the check (not recommended). @default 'at+jwt'
+   */
+  readonly typ?: string | false;
+  /** Claims that must be present. @default ['iss','aud','exp','iat','sub','jti','client_id'] */
+  readonly requiredClaims?: readonly string[];
+  /** Allowed clock skew in seconds for `exp`, `nbf` and `iat`. @default 5 */
+  readonly clockTolerance?: number;
+  /** Refuse tokens whose `iat` is older than this many seconds. @default undefined (no limit) */
+  readonly maxTokenAge?: number;
+  /** Refuse tokens whose lifetime `exp − iat` exceeds this many seconds. @default 86400 */
+  readonly maxTokenLifetime?: number;
+  /** Refuse tokens longer than this many characters, before any decoding. @default 8192 */
+  readonly maxTokenSize?: number;
+  /**
+   * Verified-token cache: repeated tokens skip the signature check (never the revocation check).
+   * Entries are keyed by a SHA-256 of the token and never outlive the token's `exp`.
+   * `false` disables it. @default { maxEntries: 10000 }
+   */
+  readonly cache?: false | { readonly maxEntries?: number };
+  /** Revocation store consulted on every verification (cached or not). @default undefined */
+  readonly revocation?: RevocationStore;
+  /** Clock in milliseconds since the epoch; tests freeze time with it. @default Date.now */
+  readonly now?: () => number;
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from '@jest/globals';
+import { ERROR_CATALOG, PortcullisError, type PortcullisErrorCode } from '../../src/errors/portcullis-error.js';
+import { assertChallengeSafe, buildChallenge, toHttpResponse } from '../../src/errors/to-http-response.js';
+
+describe('toHttpResponse', () => {
+  it('answers a missing token with a bare challenge and no error attribute (RFC 6750 §3.1)', () => {
+    const r = toHttpResponse(new PortcullisError('ERR_MISSING_TOKEN'), { realm: 'orders' });
+    expect(r.status).toBe(401);
+    expect(r.headers['www-authenticate']).toBe('Bearer realm="orders"');
+    expect(r.body).toEqual({ statusCode: 401, error: 'unauthorized', code: 'ERR_MISSING_TOKEN', message: 'Authentication required' });
+  });
+
+  it('answers an expired token with invalid_token', () => {
+    const r = toHttpResponse(new PortcullisError('ERR_TOKEN_EXPIRED'), { realm: 'orders' });
+    expect(r.status).toBe(401);
+    expect(r.headers['www-authenticate']).toBe(
+      'Bearer realm="orders", error="invalid_token", error_description="The access token expired"',
+    );
+  });
+
+  it('names the required scopes in an insufficient_scope challenge', () => {
+    const r = toHttpResponse(new PortcullisError('ERR_INSUFFICIENT_SCOPE', { requiredScopes: ['orders:write', 'x'] }), {
+      realm: 'orders',
+      resourceMetadata: 'https://api.example.test/.well-known/oauth-protected-resource/orders',
+    });
+    expect(r.status).toBe(403);
+    expect(r.headers['www-authenticate']).toBe(
+      'Bearer realm="orders", error="insufficient_scope", error_description="The access token lacks a required scope", scope="orders:write x", resource_metadata="https://api.example.test/.well-known/oauth-protected-resource/orders"',
+    );
+  });
+
+  it('sends Retry-After with 503 and no challenge', () => {
+    const r = toHttpResponse(new PortcullisError('ERR_KEYS_UNAVAILABLE', { retryAfter: 7 }));
+    expect(r.status).toBe(503);
+    expect(r.headers['retry-after']).toBe('7');
+    expect(r.headers['www-authenticate']).toBeUndefined();
+  });
+
+  it('hides unknown errors behind a generic 500', () => {
+    const r = toHttpResponse(new Error('db password is hunter2'));
+    expect(r.status).toBe(500);
+    expect(JSON.stringify(r)).not.toContain('hunter2');
+    expect(r.body.code).toBe('ERR_INTERNAL');
+  });
+
+  it('has challenge-safe descriptions for every code', () => {
+    for (const code of Object.keys(ERROR_CATALOG) as PortcullisErrorCode[]) {
+      expect(() => assertChallengeSafe('description', ERROR_CATALOG[code].description)).not.toThrow();
+      const challenge = buildChallenge(new PortcullisError(code), { realm: 'r' });
+      if (challenge) expect(challenge.match(/error=/g)?.length ?? 0).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('refuses a realm that would break the header grammar', () => {
+    expect(() => assertChallengeSafe('realm', 'a"b')).toThrow(TypeError);
+  });
+});
