@@ -1,3 +1,3 @@
-import { projectJestConfig } from '../../jest.config.ts';
+import { projectJestConfig } from '../../jest.preset.js';
 
-export default projectJestConfig('testing', import.meta.dirname);
+export default projectJestConfig('testing');
