@@ -37,6 +37,7 @@ export function projectJestConfig(displayName, extra = {}) {
       ],
     },
     testTimeout: 20_000,
+    reporters: ['default', '<rootDir>/../../scripts/jest-results-reporter.js'],
     ...extra,
   };
 }
