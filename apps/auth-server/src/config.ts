@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Resource identifier (RFC 8707) of the orders API, used as the `aud` of every access token.
+ * It is an identifier, not a URL anything listens on; the orders API's default `AUTH_AUDIENCE`
+ * is the same constant, so the two apps agree without configuration.
+ */
+export const ORDERS_API_RESOURCE = 'https://api.portcullis.test/orders';
+
+/** DEV ONLY client secrets, used when the env does not provide them (refused in production). */
+export const DEV_CLIENT_SECRETS = Object.freeze({
+  ordersBackoffice: 'dev-only-orders-backoffice-secret',
+  fulfilmentService: 'dev-only-fulfilment-service-secret',
+});
+
+/** Default location of the signing keys: `apps/auth-server/.data/jwks.json` (git-ignored). */
+export const DEFAULT_KEYS_FILE = fileURLToPath(new URL('../.data/jwks.json', import.meta.url));
+
+/** Everything the auth server needs; built from env by {@link loadConfig}, or by hand in tests. */
+export interface AuthServerConfig {
+  /** TCP port; `0` picks a free one (tests). Default `4000`. */
+  port: number;
+  /** Listen address. Default `127.0.0.1`. */
+  host: string;
+  /**
+   * Exact issuer identifier (`iss`). Default: `http://127.0.0.1:<port>`, or the listen URL when the
+   * port is `0` (known only once listening).
+   */
+  issuer?: string | undefined;
+  /** Resource identifier of the orders API, the `aud` of access tokens. Default {@link ORDERS_API_RESOURCE}. */
+  ordersApiResource: string;
+  /** Path of the private JWK set (created with mode 0600 on first start). Default {@link DEFAULT_KEYS_FILE}. */
+  keysFile: string;
+  /** Keys that sign oidc-provider's cookies; random per start when not configured. */
+  cookieKeys: string[];
+  /** Secrets of the confidential clients. */
+  clientSecrets: { ordersBackoffice: string; fulfilmentService: string };
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads the auth server's configuration from an environment map (normally `process.env`).
+ * The only place besides `main.ts` and `rotate-keys.ts` that looks at the environment.
+ *
+ * | env | default |
+ * | --- | --- |
+ * | `PORT` / `HOST` | `4000` / `127.0.0.1` |
+ * | `ISSUER` | `http://127.0.0.1:<PORT>` |
+ * | `ORDERS_API_AUDIENCE` | `https://api.portcullis.test/orders` |
+ * | `KEYS_FILE` | `apps/auth-server/.data/jwks.json` |
+ * | `COOKIE_KEYS` | random per start (comma-separated list) |
+ * | `ORDERS_BACKOFFICE_CLIENT_SECRET`, `FULFILMENT_SERVICE_CLIENT_SECRET` | DEV ONLY constants |
+ *
+ * With `NODE_ENV=production` the DEV ONLY secrets and random cookie keys are refused.
+ *
+ * @throws TypeError when a value is malformed, saying which variable and what is expected.
+ * @example
+ * const config = loadConfig(process.env);
+ */
+export function loadConfig(env: Env): AuthServerConfig {
+  const port = parsePort(env['PORT']);
+  const host = nonEmpty(env['HOST']) ?? '127.0.0.1';
+  const issuer = nonEmpty(env['ISSUER']) ?? (port === 0 ? undefined : defaultIssuer(host, port));
+  if (issuer !== undefined) assertHttpUrl('ISSUER', issuer);
+  const ordersApiResource = nonEmpty(env['ORDERS_API_AUDIENCE']) ?? ORDERS_API_RESOURCE;
+  assertHttpUrl('ORDERS_API_AUDIENCE', ordersApiResource);
+
+  const production = env['NODE_ENV'] === 'production';
+  const cookieKeys = (env['COOKIE_KEYS'] ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
+  if (cookieKeys.length === 0) {
+    if (production) throw new TypeError('COOKIE_KEYS must be set (comma-separated secrets) when NODE_ENV=production');
+    cookieKeys.push(randomCookieKey());
+  }
+
+  const clientSecrets = {
+    ordersBackoffice: nonEmpty(env['ORDERS_BACKOFFICE_CLIENT_SECRET']) ?? DEV_CLIENT_SECRETS.ordersBackoffice,
+    fulfilmentService: nonEmpty(env['FULFILMENT_SERVICE_CLIENT_SECRET']) ?? DEV_CLIENT_SECRETS.fulfilmentService,
+  };
+  if (
+    production &&
+    (clientSecrets.ordersBackoffice === DEV_CLIENT_SECRETS.ordersBackoffice ||
+      clientSecrets.fulfilmentService === DEV_CLIENT_SECRETS.fulfilmentService)
+  ) {
+    // The DEV ONLY secrets are public (they are in this repository): never accept them outside dev.
+    throw new TypeError(
+      'ORDERS_BACKOFFICE_CLIENT_SECRET and FULFILMENT_SERVICE_CLIENT_SECRET must be set when NODE_ENV=production',
+    );
+  }
+
+  return {
+    port,
+    host,
+    issuer,
+    ordersApiResource,
+    keysFile: keysFileFromEnv(env),
+    cookieKeys,
+    clientSecrets,
+  };
+}
+
+/**
+ * Resolves `KEYS_FILE` (relative paths against the current directory) or the default.
+ *
+ * @example
+ * const file = keysFileFromEnv(process.env);
+ */
+export function keysFileFromEnv(env: Env): string {
+  const file = nonEmpty(env['KEYS_FILE']);
+  if (file === undefined) return DEFAULT_KEYS_FILE;
+  return isAbsolute(file) ? file : resolve(file);
+}
+
+/**
+ * The issuer used when none is configured: loopback for wildcard or loopback listen addresses.
+ *
+ * @example
+ * defaultIssuer('127.0.0.1', 4000); // 'http://127.0.0.1:4000'
+ */
+export function defaultIssuer(host: string, port: number): string {
+  const wildcard = host === '0.0.0.0' || host === '::' || host === '';
+  const name = wildcard ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
+
+/**
+ * A fresh random secret for signing cookies (32 bytes, base64url).
+ *
+ * @example
+ * const key = randomCookieKey();
+ */
+export function randomCookieKey(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+function parsePort(raw: string | undefined): number {
+  const value = nonEmpty(raw);
+  if (value === undefined) return 4000;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new TypeError('PORT must be an integer between 0 and 65535');
+  }
+  return port;
+}
+
+function assertHttpUrl(name: string, value: string): void {
+  const url = URL.parse(value);
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hash !== '' || url.search !== '') {
+    throw new TypeError(`${name} must be an absolute http(s) URL without query or fragment`);
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import * as client from 'openid-client';
+import { ORDERS_API_RESOURCE } from '../../src/config.js';
+import { serverErrors, startAuthServer, type TestAuthServer } from '../support/start-auth-server.js';
+
+describe('client credentials (fulfilment-service)', () => {
+  let as: TestAuthServer;
+  let service: client.Configuration;
+  beforeAll(async () => {
+    as = await startAuthServer();
+    service = await as.clientConfig('fulfilment-service');
+  });
+  afterAll(async () => {
+    await as.stop();
+    expect(serverErrors).toEqual([]);
+  });
+
+  it('issues an RFC 9068 JWT access token for the orders API that verifies against the published JWKS', async () => {
+    const tokens = await client.clientCredentialsGrant(service, { scope: 'orders:fulfil' });
+    expect(tokens.token_type.toLowerCase()).toBe('bearer');
+    expect(tokens.expires_in).toBe(900);
+    expect(tokens.scope).toBe('orders:fulfil');
+    expect(tokens.refresh_token).toBeUndefined();
+
+    const jwks = createRemoteJWKSet(new URL(service.serverMetadata().jwks_uri!));
+    const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks, {
+      issuer: as.server.issuer,
+      audience: ORDERS_API_RESOURCE,
+      typ: 'at+jwt',
+      algorithms: ['ES256'],
+    });
+
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
+    expect(typeof protectedHeader.kid).toBe('string');
+    expect(payload.aud).toBe(ORDERS_API_RESOURCE);
+    expect(payload['scope']).toBe('orders:fulfil');
+    expect(payload['client_id']).toBe('fulfilment-service');
+    expect(payload.sub).toBe('fulfilment-service'); // client credentials: sub is the client
+    expect(typeof payload.jti).toBe('string');
+    expect(typeof payload.iat).toBe('number');
+    expect(payload.exp! - payload.iat!).toBe(900);
+    // Only RFC 9068 claims: no user claims on a client token.
+    expect(Object.keys(payload).sort()).toEqual(['aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'scope', 'sub']);
+  });
+
+  it('signs with the first ES256 key of the published set', async () => {
+    const tokens = await client.clientCredentialsGrant(service, { scope: 'orders:fulfil' });
+    const { keys } = (await (await fetch(service.serverMetadata().jwks_uri!)).json()) as { keys: Array<{ kid: string; alg: string }> };
+    expect(decodeProtectedHeader(tokens.access_token).kid).toBe(keys.find((k) => k.alg === 'ES256')!.kid);
+  });
+
+  it('refuses a scope the client is not allowed (orders:read) with invalid_scope', async () => {
+    await expect(client.clientCredentialsGrant(service, { scope: 'orders:read' })).rejects.toMatchObject({
+      error: 'invalid_scope',
+    });
+    await expect(client.clientCredentialsGrant(service, { scope: 'orders:fulfil orders:write' })).rejects.toMatchObject({
+      error: 'invalid_scope',
+    });
+  });
+
+  it('refuses a resource other than the orders API with invalid_target (SPEC 183)', async () => {
+    await expect(
+      client.clientCredentialsGrant(service, { scope: 'orders:fulfil', resource: 'https://api.portcullis.test/billing' }),
+    ).rejects.toMatchObject({ error: 'invalid_target' });
+  });
+
+  it('accepts the orders API named explicitly as the resource', async () => {
+    const tokens = await client.clientCredentialsGrant(service, { scope: 'orders:fulfil', resource: ORDERS_API_RESOURCE });
+    expect(tokens.scope).toBe('orders:fulfil');
+  });
+
+  it('refuses a wrong client secret with invalid_client', async () => {
+    const wrong = await client.discovery(
+      new URL(as.server.issuer),
+      'fulfilment-service',
+      undefined,
+      client.ClientSecretBasic('not-the-secret'),
+      { execute: [client.allowInsecureRequests] },
+    );
+    // Basic auth failure: 401 with a WWW-Authenticate challenge carrying invalid_client.
+    await expect(client.clientCredentialsGrant(wrong, { scope: 'orders:fulfil' })).rejects.toMatchObject({
+      status: 401,
+      cause: [{ scheme: 'basic', parameters: { error: 'invalid_client' } }],
+    });
+  });
+
+  it('refuses client credentials to the clients that are not registered for it', async () => {
+    for (const clientId of ['orders-web', 'orders-backoffice'] as const) {
+      const config = await as.clientConfig(clientId);
+      // oidc-provider answers invalid_request (not RFC 6749's unauthorized_client) for a grant
+      // type the client is not registered for.
+      await expect(client.clientCredentialsGrant(config, { scope: 'orders:read' })).rejects.toMatchObject({
+        error: 'invalid_request',
+        error_description: 'requested grant type is not allowed for this client',
+      });
+    }
+  });
+
+  it('refuses the password grant (not implemented, hand-built refusal request)', async () => {
+    const response = await fetch(`${as.server.issuer}/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`fulfilment-service:${as.config.clientSecrets.fulfilmentService}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ grant_type: 'password', username: 'alice', password: 'password' }).toString(),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'unsupported_grant_type' });
+  });
+});
