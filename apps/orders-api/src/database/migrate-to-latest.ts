@@ -1,0 +1,22 @@
+import type { Kysely } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import { MIGRATIONS } from './migrations/index.js';
+
+/**
+ * Applies every pending migration (Kysely's `Migrator`, with its lock table, so two instances
+ * starting together against one PostgreSQL do not race). Returns the names it applied.
+ *
+ * @example
+ * ```ts
+ * const applied = await migrateToLatest(database.db);
+ * ```
+ */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`database migration ${failed ? `"${failed}" ` : ''}failed`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
