@@ -55,28 +55,44 @@ const DEFAULT_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256', 'RS256', 'EdDS
 const DEFAULT_LIFETIME_SECONDS = 300;
 
 function validateOptions(options: TestIssuerOptions): void {
-  if (options === null || typeof options !== 'object') throw new TypeError('createTestIssuer() takes an options object (or nothing)');
+  if (options === null || typeof options !== 'object')
+    throw new TypeError('createTestIssuer() takes an options object (or nothing)');
   const { audience, issuer, serve, algorithms, now } = options;
-  if (audience !== undefined && (typeof audience !== 'string' || audience === '')) throw new TypeError("'audience' must be a non-empty string");
-  if (issuer !== undefined && (typeof issuer !== 'string' || issuer === '')) throw new TypeError("'issuer' must be a non-empty string");
-  if (serve !== undefined && serve !== 'http' && serve !== 'none') throw new TypeError("'serve' must be 'http' or 'none'");
+  if (audience !== undefined && (typeof audience !== 'string' || audience === ''))
+    throw new TypeError("'audience' must be a non-empty string");
+  if (issuer !== undefined && (typeof issuer !== 'string' || issuer === ''))
+    throw new TypeError("'issuer' must be a non-empty string");
+  if (serve !== undefined && serve !== 'http' && serve !== 'none')
+    throw new TypeError("'serve' must be 'http' or 'none'");
   if (algorithms !== undefined) {
-    if (!Array.isArray(algorithms) || algorithms.length === 0) throw new TypeError("'algorithms' must be a non-empty array, e.g. ['ES256', 'RS256']");
+    if (!Array.isArray(algorithms) || algorithms.length === 0)
+      throw new TypeError("'algorithms' must be a non-empty array, e.g. ['ES256', 'RS256']");
     for (const alg of algorithms) {
-      if (!isSigningAlgorithm(alg)) throw new TypeError(`'algorithms' entries must be one of ${SIGNING_ALGORITHMS.join(', ')}; use addKey() for more keys`);
+      if (!isSigningAlgorithm(alg))
+        throw new TypeError(
+          `'algorithms' entries must be one of ${SIGNING_ALGORITHMS.join(', ')}; use addKey() for more keys`,
+        );
     }
-    if (new Set(algorithms).size !== algorithms.length) throw new TypeError("'algorithms' must not repeat an algorithm; use addKey(alg) for a second key");
+    if (new Set(algorithms).size !== algorithms.length)
+      throw new TypeError("'algorithms' must not repeat an algorithm; use addKey(alg) for a second key");
   }
-  if (now !== undefined && !Number.isFinite(now)) throw new TypeError("'now' must be a time in milliseconds since the epoch (e.g. Date.parse('2030-01-01T00:00:00Z'))");
+  if (now !== undefined && !Number.isFinite(now))
+    throw new TypeError(
+      "'now' must be a time in milliseconds since the epoch (e.g. Date.parse('2030-01-01T00:00:00Z'))",
+    );
 }
 
 function validateTokenOptions(options: TokenOptions): void {
   const { alg, kid, typ, header, expiresIn } = options;
-  if (alg !== undefined && !isSigningAlgorithm(alg)) throw new TypeError(`token option 'alg' must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
+  if (alg !== undefined && !isSigningAlgorithm(alg))
+    throw new TypeError(`token option 'alg' must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
   if (kid !== undefined && typeof kid !== 'string') throw new TypeError("token option 'kid' must be a string");
-  if (typ !== undefined && typ !== null && typeof typ !== 'string') throw new TypeError("token option 'typ' must be a string, or null to omit it");
-  if (header !== undefined && (header === null || typeof header !== 'object' || Array.isArray(header))) throw new TypeError("token option 'header' must be an object of header members");
-  if (expiresIn !== undefined && !Number.isFinite(expiresIn)) throw new TypeError("token option 'expiresIn' must be a number of seconds");
+  if (typ !== undefined && typ !== null && typeof typ !== 'string')
+    throw new TypeError("token option 'typ' must be a string, or null to omit it");
+  if (header !== undefined && (header === null || typeof header !== 'object' || Array.isArray(header)))
+    throw new TypeError("token option 'header' must be an object of header members");
+  if (expiresIn !== undefined && !Number.isFinite(expiresIn))
+    throw new TypeError("token option 'expiresIn' must be a number of seconds");
 }
 
 /** Reads `alg`, `kid` and `b64` from a raw header without trusting it to be JSON. */
@@ -84,7 +100,9 @@ function peekHeader(header: RawHeader): { alg?: unknown; kid?: unknown; b64?: un
   if (typeof header === 'object' && !(header instanceof Uint8Array)) return header;
   try {
     const parsed: unknown = JSON.parse(typeof header === 'string' ? header : Buffer.from(header).toString('utf8'));
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }
@@ -140,19 +158,25 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
 
   const currentKey = (alg: SigningAlgorithm): IssuerKey => {
     const key = keys.current(alg);
-    if (!key) throw new TypeError(`the test issuer has no ${alg} key: add '${alg}' to 'algorithms' or call addKey('${alg}')`);
+    if (!key)
+      throw new TypeError(`the test issuer has no ${alg} key: add '${alg}' to 'algorithms' or call addKey('${alg}')`);
     return key;
   };
 
-  const keySigner = (key: IssuerKey): RawSigner => (input) => signWithKey(key, input);
+  const keySigner =
+    (key: IssuerKey): RawSigner =>
+    (input) =>
+      signWithKey(key, input);
 
   const resolveSigner = async (header: RawHeader, options: SignOptions): Promise<RawSigner> => {
     const peek = peekHeader(header);
     const headerAlg = typeof peek.alg === 'string' ? peek.alg : undefined;
     const choice = options.key;
     if (choice === 'none') return undefined;
-    if (typeof choice === 'string' && choice.startsWith('hmac:')) return hmacSigner(headerAlg ?? '', choice.slice('hmac:'.length));
-    if (typeof choice === 'object' && choice !== null && 'hmac' in choice) return hmacSigner(headerAlg ?? '', choice.hmac);
+    if (typeof choice === 'string' && choice.startsWith('hmac:'))
+      return hmacSigner(headerAlg ?? '', choice.slice('hmac:'.length));
+    if (typeof choice === 'object' && choice !== null && 'hmac' in choice)
+      return hmacSigner(headerAlg ?? '', choice.hmac);
     if (typeof choice === 'object' && choice !== null && 'kid' in choice) {
       const key = keys.byKid(choice.kid);
       if (!key) throw new TypeError(`sign(): the test issuer never had a key with kid ${JSON.stringify(choice.kid)}`);
@@ -160,18 +184,24 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     }
     const alg = options.alg ?? headerAlg;
     if (choice === 'untrusted') {
-      if (!isSigningAlgorithm(alg)) throw new TypeError("sign() with key 'untrusted' needs a header alg (or option 'alg') such as 'ES256'");
+      if (!isSigningAlgorithm(alg))
+        throw new TypeError("sign() with key 'untrusted' needs a header alg (or option 'alg') such as 'ES256'");
       return keySigner(await keys.untrustedKey(alg));
     }
-    if (choice !== undefined) throw new TypeError("sign() option 'key' must be 'none', 'untrusted', 'hmac:<secret>', { hmac } or { kid }");
+    if (choice !== undefined)
+      throw new TypeError("sign() option 'key' must be 'none', 'untrusted', 'hmac:<secret>', { hmac } or { kid }");
     // No explicit key: the header's kid names it, else the newest key of the algorithm.
     if (typeof peek.kid === 'string' && options.alg === undefined) {
       const key = keys.byKid(peek.kid);
       if (key) return keySigner(key);
     }
     if (alg !== undefined && alg.toLowerCase() === 'none') return undefined;
-    if (alg !== undefined && /^HS\d+$/.test(alg)) throw new TypeError(`sign(): ${alg} needs an HMAC key: pass { key: 'hmac:<secret>' }`);
-    if (!isSigningAlgorithm(alg)) throw new TypeError("sign(): cannot tell which key signs: give the header a known 'alg' or 'kid', or pass option 'alg' or 'key'");
+    if (alg !== undefined && /^HS\d+$/.test(alg))
+      throw new TypeError(`sign(): ${alg} needs an HMAC key: pass { key: 'hmac:<secret>' }`);
+    if (!isSigningAlgorithm(alg))
+      throw new TypeError(
+        "sign(): cannot tell which key signs: give the header a known 'alg' or 'kid', or pass option 'alg' or 'key'",
+      );
     return keySigner(currentKey(alg));
   };
 
@@ -182,7 +212,8 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     const signer = await resolveSigner(header, options);
     const rawHeader = typeof header === 'string' || header instanceof Uint8Array ? header : JSON.stringify(header);
     const rawPayload = typeof payload === 'string' || payload instanceof Uint8Array ? payload : JSON.stringify(payload);
-    if (rawPayload === undefined) throw new TypeError('sign(): the payload must be JSON-serialisable, a string or bytes');
+    if (rawPayload === undefined)
+      throw new TypeError('sign(): the payload must be JSON-serialisable, a string or bytes');
     return buildCompactJws(rawHeader, rawPayload, signer, peekHeader(header).b64 === false);
   };
 

@@ -64,11 +64,7 @@ export interface TokenOptions {
  * ```
  */
 export type SigningKeyChoice =
-  | 'none'
-  | 'untrusted'
-  | `hmac:${string}`
-  | { readonly hmac: string | Uint8Array }
-  | { readonly kid: string };
+  'none' | 'untrusted' | `hmac:${string}` | { readonly hmac: string | Uint8Array } | { readonly kid: string };
 
 /**
  * Options of `issuer.sign()`.
@@ -144,22 +140,71 @@ export interface TestIssuer {
   readonly clock: TestClock;
   /** Fault injection on the served key set. */
   readonly jwksServer: JwksServerControl;
-  /** `{ issuer, audience, jwksUri | jwks, now }` for the verifier under test. */
+  /**
+   * `{ issuer, audience, jwksUri | jwks, now }` for the verifier under test.
+   * @example
+   * ```ts
+   * const verifier = createAccessTokenVerifier({ ...issuer.verifierOptions(), algorithms: ['ES256', 'RS256'] });
+   * ```
+   */
   verifierOptions(): TestVerifierOptions;
-  /** A valid RFC 9068 access token (compact JWS). */
+  /**
+   * A valid RFC 9068 access token (compact JWS): header `{ alg, typ: 'at+jwt', kid }`, default
+   * claims merged with `claims`, `iat`/`exp` from {@link TestIssuer.clock}.
+   * @example
+   * ```ts
+   * const token = await issuer.token({ sub: 'alice', scope: ['orders:read'], roles: ['customer'] }, { alg: 'RS256' });
+   * await request(app).get('/orders').set('Authorization', `Bearer ${token}`).expect(200);
+   * ```
+   */
   token(claims?: TokenClaims, options?: TokenOptions): Promise<string>;
-  /** A token with exactly one defect (see {@link BadTokenKind}); `claims` are merged as in `token()`. */
+  /**
+   * A token with exactly one defect (see {@link BadTokenKind}); `claims` are merged as in
+   * `token()`, then the defect is applied (so it always survives).
+   * @example
+   * ```ts
+   * await request(app).get('/orders').set('Authorization', `Bearer ${await issuer.badToken('alg-none')}`).expect(401);
+   * await issuer.badToken('missing-claim:client_id', { scope: 'orders:read' });
+   * ```
+   */
   badToken(kind: BadTokenKind, claims?: TokenClaims): Promise<string>;
   /**
    * Signs any header and payload as a compact JWS. An object, array, number, boolean or `null`
    * payload is serialised as JSON; a string or bytes payload is used as is (pass `'"x"'` for the
    * JSON string `"x"`). A header with `b64: false` gets an unencoded payload (RFC 7797).
+   * @example
+   * ```ts
+   * await issuer.sign({ alg: 'ES256', typ: 'at+jwt', kid: 'es256-1' }, 'null');               // payload `null`
+   * await issuer.sign({ alg: 'HS256', typ: 'at+jwt' }, claims, { key: 'hmac:' });            // empty HMAC key
+   * await issuer.sign({ alg: 'ES256', typ: 'at+jwt', kid: 'rs256-1' }, claims);              // RSA signature under ES256
+   * ```
    */
   sign(header: RawHeader, payload: unknown, options?: SignOptions): Promise<string>;
-  /** Generates and publishes a key; resolves to its `kid` (e.g. `es256-2`). New tokens of `alg` use it. */
+  /**
+   * Generates and publishes a key; resolves to its `kid` (e.g. `es256-2`). New tokens of `alg` use it.
+   * @example
+   * ```ts
+   * const kid = await issuer.addKey('ES256');        // 'es256-2', served at once
+   * const token = await issuer.token();              // signed by es256-2
+   * ```
+   */
   addKey(alg: SigningAlgorithm): Promise<string>;
-  /** Stops publishing a key. Tokens can still be signed with it via `{ kid }` (rotation tests). */
+  /**
+   * Stops publishing a key (a `TypeError` for a kid that is not published). Tokens can still be
+   * signed with it via `token({}, { kid })` or `sign(..., { key: { kid } })` (rotation tests).
+   * @example
+   * ```ts
+   * issuer.removeKey('es256-1');
+   * const stale = await issuer.token({}, { kid: 'es256-1' }); // the API must now refuse it
+   * ```
+   */
   removeKey(kid: string): void;
-  /** Closes the server and every open connection. Safe to call twice. */
+  /**
+   * Closes the server, aborts pending (slow) answers and destroys every open connection. Safe to call twice.
+   * @example
+   * ```ts
+   * afterAll(() => issuer.close());
+   * ```
+   */
   close(): Promise<void>;
 }

@@ -108,7 +108,7 @@ describe('issuer.badToken()', () => {
     await expect(strict(token)).rejects.toMatchObject({ claim });
   });
 
-  it("missing-claim: needs a name", async () => {
+  it('missing-claim: needs a name', async () => {
     await expect(issuer.badToken('missing-claim:')).rejects.toThrow(TypeError);
   });
 
@@ -118,7 +118,10 @@ describe('issuer.badToken()', () => {
     expect(kid).toMatch(/^unknown-/);
     expect(issuer.jwks.keys.map((k) => k.kid)).not.toContain(kid);
     await expect(strict(token)).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
-    const es256 = await importJWK(issuer.jwks.keys.find((k) => k.kid === 'es256-1')!, 'ES256');
+    const es256 = await importJWK(
+      issuer.jwks.keys.find((k) => k.kid === 'es256-1')!,
+      'ES256',
+    );
     await expect(compactVerify(token, es256)).resolves.toBeDefined();
   });
 
@@ -133,7 +136,10 @@ describe('issuer.badToken()', () => {
   it('hs-rs-confusion: HS256 keyed with the RS256 public key PEM text (a naive HMAC check passes)', async () => {
     const token = await issuer.badToken('hs-rs-confusion');
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'at+jwt', kid: 'rs256-1' });
-    const rsa = await importJWK(issuer.jwks.keys.find((k) => k.kid === 'rs256-1')!, 'RS256');
+    const rsa = await importJWK(
+      issuer.jwks.keys.find((k) => k.kid === 'rs256-1')!,
+      'RS256',
+    );
     const pem = KeyObject.from(rsa as never).export({ type: 'spki', format: 'pem' }) as string;
     expect(pem).toMatch(/^-----BEGIN PUBLIC KEY-----\n[\s\S]+\n-----END PUBLIC KEY-----\n$/);
     const [h, p, s] = token.split('.');
@@ -169,10 +175,18 @@ describe('issuer.badToken()', () => {
     const token = await issuer.badToken('id-token', { client_id: 'orders-web', scope: 'orders:read' });
     expect(decodeProtectedHeader(token)).toMatchObject({ typ: 'JWT' });
     const payload = decodeJwt(token);
-    expect(payload).toMatchObject({ iss: issuer.issuer, sub: 'test-user', aud: 'orders-web', azp: 'orders-web', auth_time: NOW });
+    expect(payload).toMatchObject({
+      iss: issuer.issuer,
+      sub: 'test-user',
+      aud: 'orders-web',
+      azp: 'orders-web',
+      auth_time: NOW,
+    });
     expect(typeof payload['nonce']).toBe('string');
     for (const claim of ['client_id', 'scope', 'jti']) expect(payload).not.toHaveProperty(claim);
-    await expect(strict(token, { typ: undefined, requiredClaims: ['iss', 'sub', 'exp', 'iat'] })).rejects.toMatchObject({ claim: 'aud' });
+    await expect(strict(token, { typ: undefined, requiredClaims: ['iss', 'sub', 'exp', 'iat'] })).rejects.toMatchObject(
+      { claim: 'aud' },
+    );
     await expect(strict(token)).rejects.toMatchObject({ claim: 'typ' });
   });
 
@@ -205,7 +219,12 @@ describe('issuer.badToken()', () => {
 
   it('jku: points at an attacker URL and is signed by an untrusted key', async () => {
     const token = await issuer.badToken('jku');
-    expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: 'untrusted-es256', jku: 'https://attacker.example.test/jwks.json' });
+    expect(decodeProtectedHeader(token)).toEqual({
+      alg: 'ES256',
+      typ: 'at+jwt',
+      kid: 'untrusted-es256',
+      jku: 'https://attacker.example.test/jwks.json',
+    });
     await expect(strict(token)).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
   });
 
@@ -217,7 +236,13 @@ describe('issuer.badToken()', () => {
 
   it('crit: an unknown critical extension on an otherwise valid token', async () => {
     const token = await issuer.badToken('crit');
-    expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: 'es256-1', crit: ['exp-ext'], 'exp-ext': 1 });
+    expect(decodeProtectedHeader(token)).toEqual({
+      alg: 'ES256',
+      typ: 'at+jwt',
+      kid: 'es256-1',
+      crit: ['exp-ext'],
+      'exp-ext': 1,
+    });
     await expect(strict(token)).rejects.toMatchObject({ code: 'ERR_JOSE_NOT_SUPPORTED' });
     await expect(strict(token, { crit: { 'exp-ext': true } })).resolves.toBeDefined();
   });
@@ -226,14 +251,26 @@ describe('issuer.badToken()', () => {
     const token = await issuer.badToken('b64-false', { scope: 'orders:read orders:write' });
     const parts = token.split('.');
     expect(parts).toHaveLength(3);
-    expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: 'es256-1', b64: false, crit: ['b64'] });
+    expect(decodeProtectedHeader(token)).toEqual({
+      alg: 'ES256',
+      typ: 'at+jwt',
+      kid: 'es256-1',
+      b64: false,
+      crit: ['b64'],
+    });
     expect(parts[1]).toMatch(/^\{"iss":/);
     expect(parts[1]).not.toMatch(/[ .]/);
     const claims = JSON.parse(parts[1]!);
     expect(claims).toMatchObject({ iss: issuer.issuer, scope: 'orders:read orders:write' });
-    const es256 = await importJWK(issuer.jwks.keys.find((k) => k.kid === 'es256-1')!, 'ES256');
+    const es256 = await importJWK(
+      issuer.jwks.keys.find((k) => k.kid === 'es256-1')!,
+      'ES256',
+    );
     await expect(compactVerify(token, es256)).resolves.toBeDefined();
-    await expect(strict(token)).rejects.toMatchObject({ code: 'ERR_JWT_INVALID', message: 'JWTs MUST NOT use unencoded payload' });
+    await expect(strict(token)).rejects.toMatchObject({
+      code: 'ERR_JWT_INVALID',
+      message: 'JWTs MUST NOT use unencoded payload',
+    });
   });
 
   it('array-payload: the claims set wrapped in an array, validly signed', async () => {
@@ -241,7 +278,10 @@ describe('issuer.badToken()', () => {
     const { payload } = segments(token);
     expect(Array.isArray(payload)).toBe(true);
     expect((payload as unknown[])[0]).toMatchObject({ iss: issuer.issuer, aud: issuer.audience });
-    const es256 = await importJWK(issuer.jwks.keys.find((k) => k.kid === 'es256-1')!, 'ES256');
+    const es256 = await importJWK(
+      issuer.jwks.keys.find((k) => k.kid === 'es256-1')!,
+      'ES256',
+    );
     await expect(compactVerify(token, es256)).resolves.toBeDefined();
     await expect(strict(token)).rejects.toMatchObject({ code: 'ERR_JWT_INVALID' });
   });
@@ -262,7 +302,10 @@ describe('issuer.badToken()', () => {
   });
 
   // Every kind except the deliberately valid ones must fail the strict verifier.
-  it.each(BAD_TOKEN_KINDS.filter((k) => !['revoked-shape', 'oversized', 'long-lived'].includes(k)))('%s fails a strict verifier', async (kind) => {
-    await expect(strict(await issuer.badToken(kind))).rejects.toBeDefined();
-  });
+  it.each(BAD_TOKEN_KINDS.filter((k) => !['revoked-shape', 'oversized', 'long-lived'].includes(k)))(
+    '%s fails a strict verifier',
+    async (kind) => {
+      await expect(strict(await issuer.badToken(kind))).rejects.toBeDefined();
+    },
+  );
 });

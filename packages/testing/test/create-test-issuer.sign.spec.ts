@@ -1,6 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { compactVerify, createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
+import {
+  compactVerify,
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  importJWK,
+  jwtVerify,
+} from 'jose';
 import { createTestIssuer } from '../src/index.js';
 import type { TestIssuer } from '../src/index.js';
 
@@ -15,7 +22,10 @@ describe('issuer.sign()', () => {
   let es256: Awaited<ReturnType<typeof importJWK>>;
   beforeAll(async () => {
     issuer = await createTestIssuer({ serve: 'none', now: T0 });
-    es256 = await importJWK(issuer.jwks.keys.find((k) => k.kid === 'es256-1')!, 'ES256');
+    es256 = await importJWK(
+      issuer.jwks.keys.find((k) => k.kid === 'es256-1')!,
+      'ES256',
+    );
   });
   afterAll(() => issuer.close());
 
@@ -54,7 +64,12 @@ describe('issuer.sign()', () => {
     expect(Buffer.from(token.split('.')[0]!, 'base64url')).toEqual(Buffer.from(bytes));
     const [h, p, s] = token.split('.');
     const { webcrypto } = await import('node:crypto');
-    const ok = await webcrypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, es256 as never, Buffer.from(s!, 'base64url'), Buffer.from(`${h}.${p}`));
+    const ok = await webcrypto.subtle.verify(
+      { name: 'ECDSA', hash: 'SHA-256' },
+      es256 as never,
+      Buffer.from(s!, 'base64url'),
+      Buffer.from(`${h}.${p}`),
+    );
     expect(ok).toBe(true);
   });
 
@@ -77,7 +92,11 @@ describe('issuer.sign()', () => {
   });
 
   it('{ kid } signs with that key whatever the header says (alg/key-type mismatch cases)', async () => {
-    const token = await issuer.sign({ alg: 'ES256', typ: 'at+jwt', kid: 'es256-1' }, { sub: 'x' }, { key: { kid: 'rs256-1' } });
+    const token = await issuer.sign(
+      { alg: 'ES256', typ: 'at+jwt', kid: 'es256-1' },
+      { sub: 'x' },
+      { key: { kid: 'rs256-1' } },
+    );
     expect(Buffer.from(token.split('.')[2]!, 'base64url')).toHaveLength(256); // an RSA-2048 signature
     await expect(compactVerify(token, es256)).rejects.toMatchObject({ code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
     await expect(issuer.sign({ alg: 'ES256' }, {}, { key: { kid: 'nope' } })).rejects.toThrow(TypeError);
@@ -115,7 +134,9 @@ describe('key rotation: addKey() / removeKey()', () => {
   it('addKey publishes a new key that new tokens use; removeKey unpublishes it but can still sign', async () => {
     const kid = await issuer.addKey('ES256');
     expect(kid).toBe('es256-2');
-    const served = (await (await fetch(issuer.jwksUri!, { signal: AbortSignal.timeout(2000) })).json()) as { keys: Array<{ kid: string }> };
+    const served = (await (await fetch(issuer.jwksUri!, { signal: AbortSignal.timeout(2000) })).json()) as {
+      keys: Array<{ kid: string }>;
+    };
     expect(served.keys.map((k) => k.kid)).toEqual(['es256-1', 'rs256-1', 'es256-2']);
 
     const fresh = await issuer.token();
@@ -127,8 +148,12 @@ describe('key rotation: addKey() / removeKey()', () => {
     expect(issuer.jwks.keys.map((k) => k.kid)).toEqual(['rs256-1', 'es256-2']);
     const old = await issuer.token({}, { kid: 'es256-1' });
     expect(decodeProtectedHeader(old).kid).toBe('es256-1');
-    await expect(jwtVerify(old, createRemoteJWKSet(new URL(issuer.jwksUri!)), options)).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
-    await expect(jwtVerify(old, createLocalJWKSet(issuer.jwks), options)).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
+    await expect(jwtVerify(old, createRemoteJWKSet(new URL(issuer.jwksUri!)), options)).rejects.toMatchObject({
+      code: 'ERR_JWKS_NO_MATCHING_KEY',
+    });
+    await expect(jwtVerify(old, createLocalJWKSet(issuer.jwks), options)).rejects.toMatchObject({
+      code: 'ERR_JWKS_NO_MATCHING_KEY',
+    });
   });
 
   it('addKey works for algorithms outside the defaults; kids count per algorithm', async () => {

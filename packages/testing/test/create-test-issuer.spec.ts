@@ -27,32 +27,44 @@ describe('createTestIssuer (served)', () => {
   });
 
   it('serves a JWKS that jose fetches, and the discovery document', async () => {
-    const jwks = (await (await fetch(issuer.jwksUri!, { signal: AbortSignal.timeout(2000) })).json()) as { keys: unknown[] };
+    const jwks = (await (await fetch(issuer.jwksUri!, { signal: AbortSignal.timeout(2000) })).json()) as {
+      keys: unknown[];
+    };
     expect(jwks).toEqual(issuer.jwks);
-    const discovery = await (await fetch(`${issuer.issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(2000) })).json();
+    const discovery = await (
+      await fetch(`${issuer.issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(2000) })
+    ).json();
     expect(discovery).toEqual({ issuer: issuer.issuer, jwks_uri: issuer.jwksUri });
     expect(issuer.discoveryUri).toBe(`${issuer.issuer}/.well-known/openid-configuration`);
   });
 
-  it.each<SigningAlgorithm>(['ES256', 'RS256', 'EdDSA', 'PS256'])('mints %s tokens that jose verifies against the served JWKS', async (alg) => {
-    const token = await issuer.token({ scope: ['orders:read', 'orders:write'] }, { alg });
-    const jwks = createRemoteJWKSet(new URL(issuer.jwksUri!), { timeoutDuration: 2000 });
-    const { payload, protectedHeader } = await jwtVerify(token, jwks, {
-      issuer: issuer.issuer,
-      audience: issuer.audience,
-      typ: 'at+jwt',
-      algorithms: [alg],
-      requiredClaims: ['iss', 'aud', 'exp', 'iat', 'sub', 'jti', 'client_id'],
-    });
-    expect(protectedHeader).toEqual({ alg, typ: 'at+jwt', kid: `${alg.toLowerCase()}-1` });
-    expect(payload).toMatchObject({ sub: 'test-user', client_id: 'test-client', scope: 'orders:read orders:write' });
-    expect(payload.exp! - payload.iat!).toBe(300);
-    expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
-  });
+  it.each<SigningAlgorithm>(['ES256', 'RS256', 'EdDSA', 'PS256'])(
+    'mints %s tokens that jose verifies against the served JWKS',
+    async (alg) => {
+      const token = await issuer.token({ scope: ['orders:read', 'orders:write'] }, { alg });
+      const jwks = createRemoteJWKSet(new URL(issuer.jwksUri!), { timeoutDuration: 2000 });
+      const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+        issuer: issuer.issuer,
+        audience: issuer.audience,
+        typ: 'at+jwt',
+        algorithms: [alg],
+        requiredClaims: ['iss', 'aud', 'exp', 'iat', 'sub', 'jti', 'client_id'],
+      });
+      expect(protectedHeader).toEqual({ alg, typ: 'at+jwt', kid: `${alg.toLowerCase()}-1` });
+      expect(payload).toMatchObject({ sub: 'test-user', client_id: 'test-client', scope: 'orders:read orders:write' });
+      expect(payload.exp! - payload.iat!).toBe(300);
+      expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
+    },
+  );
 
   it('verifierOptions() points at the served key set and shares the clock', () => {
     const options = issuer.verifierOptions();
-    expect(options).toEqual({ issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri, now: issuer.clock.now });
+    expect(options).toEqual({
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+      jwksUri: issuer.jwksUri,
+      now: issuer.clock.now,
+    });
     expect(options).not.toHaveProperty('jwks');
   });
 });
@@ -96,11 +108,20 @@ describe('token()', () => {
   it('default claims, in a stable order', async () => {
     const payload = decodeJwt(await issuer.token());
     expect(Object.keys(payload)).toEqual(['iss', 'sub', 'aud', 'client_id', 'iat', 'exp', 'jti']);
-    expect(payload).toMatchObject({ iss: issuer.issuer, aud: issuer.audience, sub: 'test-user', client_id: 'test-client', iat: T0 / 1000, exp: T0 / 1000 + 300 });
+    expect(payload).toMatchObject({
+      iss: issuer.issuer,
+      aud: issuer.audience,
+      sub: 'test-user',
+      client_id: 'test-client',
+      iat: T0 / 1000,
+      exp: T0 / 1000 + 300,
+    });
   });
 
   it('merges claims, joins scope arrays, omits undefined and empty scope', async () => {
-    const payload = decodeJwt(await issuer.token({ sub: 'alice', roles: ['customer'], jti: undefined, scope: ['a', 'b'] }));
+    const payload = decodeJwt(
+      await issuer.token({ sub: 'alice', roles: ['customer'], jti: undefined, scope: ['a', 'b'] }),
+    );
     expect(payload).toMatchObject({ sub: 'alice', roles: ['customer'], scope: 'a b' });
     expect(payload).not.toHaveProperty('jti');
     expect(decodeJwt(await issuer.token({ scope: '' }))).not.toHaveProperty('scope');
@@ -128,7 +149,10 @@ describe('token()', () => {
       kid: 'es256-1',
       cty: 'x',
     });
-    expect(decodeProtectedHeader(await issuer.token({}, { kid: 'rs256-1' }))).toMatchObject({ alg: 'RS256', kid: 'rs256-1' });
+    expect(decodeProtectedHeader(await issuer.token({}, { kid: 'rs256-1' }))).toMatchObject({
+      alg: 'RS256',
+      kid: 'rs256-1',
+    });
   });
 
   it('refuses contradictory or impossible options with a TypeError', async () => {
@@ -151,7 +175,11 @@ describe('options validation', () => {
   });
 
   it('uses the given issuer in tokens and in the discovery document', async () => {
-    const issuer = await createTestIssuer({ issuer: 'https://as.example.test', audience: 'urn:api', algorithms: ['ES256'] });
+    const issuer = await createTestIssuer({
+      issuer: 'https://as.example.test',
+      audience: 'urn:api',
+      algorithms: ['ES256'],
+    });
     try {
       expect(decodeJwt(await issuer.token())).toMatchObject({ iss: 'https://as.example.test', aud: 'urn:api' });
       const discovery = await (await fetch(issuer.discoveryUri!, { signal: AbortSignal.timeout(2000) })).json();

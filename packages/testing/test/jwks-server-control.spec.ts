@@ -94,13 +94,18 @@ describe('issuer.jwksServer fault modes', () => {
     expect(await (await get(issuer.jwksUri!)).json()).toEqual(issuer.jwks); // fetch follows by default
 
     issuer.jwksServer.mode('redirect', { location: 'https://attacker.example.test/jwks' });
-    expect((await get(issuer.jwksUri!, { redirect: 'manual' })).headers.get('location')).toBe('https://attacker.example.test/jwks');
+    expect((await get(issuer.jwksUri!, { redirect: 'manual' })).headers.get('location')).toBe(
+      'https://attacker.example.test/jwks',
+    );
   });
 
   it('jose (redirect: manual) refuses the redirect and the garbage; accepts ok', async () => {
     const token = await issuer.token();
     const verify = () =>
-      jwtVerify(token, createRemoteJWKSet(new URL(issuer.jwksUri!), { timeoutDuration: 1000 }), { issuer: issuer.issuer, audience: issuer.audience });
+      jwtVerify(token, createRemoteJWKSet(new URL(issuer.jwksUri!), { timeoutDuration: 1000 }), {
+        issuer: issuer.issuer,
+        audience: issuer.audience,
+      });
     issuer.jwksServer.mode('redirect');
     await expect(verify()).rejects.toBeDefined();
     issuer.jwksServer.mode('garbage');
@@ -142,8 +147,10 @@ describe('issuer.close()', () => {
     const reader = res.body!.getReader();
     await reader.read();
     await issuer.close();
-    await expect((async () => {
-      for (;;) if ((await reader.read()).done) return 'ended';
-    })()).rejects.toBeDefined();
+    await expect(
+      (async () => {
+        for (;;) if ((await reader.read()).done) return 'ended';
+      })(),
+    ).rejects.toBeDefined();
   });
 });

@@ -39,7 +39,8 @@ export async function mintBadToken(kind: BadTokenKind, claims: TokenClaims, ctx:
   const now = ctx.nowSeconds();
   if (typeof kind === 'string' && kind.startsWith(MISSING_CLAIM_PREFIX)) {
     const name = kind.slice(MISSING_CLAIM_PREFIX.length);
-    if (name === '') throw new TypeError("badToken('missing-claim:<name>') needs a claim name, e.g. 'missing-claim:exp'");
+    if (name === '')
+      throw new TypeError("badToken('missing-claim:<name>') needs a claim name, e.g. 'missing-claim:exp'");
     return ctx.token({ ...claims, [name]: undefined });
   }
   switch (kind) {
@@ -64,7 +65,9 @@ export async function mintBadToken(kind: BadTokenKind, claims: TokenClaims, ctx:
     case 'hs-rs-confusion': {
       // CVE-2015-9235 shape: the verifier is fooled into using the RSA public key's PEM text as an HMAC secret.
       const rsa = ctx.currentKey('RS256');
-      return ctx.sign({ alg: 'HS256', typ: 'at+jwt', kid: rsa.kid }, ctx.claimsFor(claims), { key: { hmac: publicKeyPem(rsa) } });
+      return ctx.sign({ alg: 'HS256', typ: 'at+jwt', kid: rsa.kid }, ctx.claimsFor(claims), {
+        key: { hmac: publicKeyPem(rsa) },
+      });
     }
     case 'tampered-payload': {
       const [header, payload, signature] = splitCompact(await ctx.token(claims));
@@ -87,7 +90,16 @@ export async function mintBadToken(kind: BadTokenKind, claims: TokenClaims, ctx:
     case 'id-token': {
       // An OIDC ID token from the same issuer: audience is the client, not this API (RFC 9068 §5).
       const clientId = typeof claims['client_id'] === 'string' ? claims['client_id'] : 'test-client';
-      const idClaims = { ...claims, aud: clientId, azp: clientId, nonce: randomUUID(), auth_time: now, client_id: undefined, scope: undefined, jti: undefined };
+      const idClaims = {
+        ...claims,
+        aud: clientId,
+        azp: clientId,
+        nonce: randomUUID(),
+        auth_time: now,
+        client_id: undefined,
+        scope: undefined,
+        jti: undefined,
+      };
       return ctx.token(idClaims, { typ: 'JWT' });
     }
     case 'long-lived': {
@@ -103,11 +115,15 @@ export async function mintBadToken(kind: BadTokenKind, claims: TokenClaims, ctx:
     case 'embedded-jwk': {
       const attacker = await ctx.keys.untrustedKey('ES256');
       const { kty, crv, x, y } = attacker.publicJwk;
-      return ctx.sign({ alg: 'ES256', typ: 'at+jwt', jwk: { kty, crv, x, y } }, ctx.claimsFor(claims), { key: 'untrusted' });
+      return ctx.sign({ alg: 'ES256', typ: 'at+jwt', jwk: { kty, crv, x, y } }, ctx.claimsFor(claims), {
+        key: 'untrusted',
+      });
     }
     case 'jku': {
       const attacker = await ctx.keys.untrustedKey('ES256');
-      return ctx.sign({ alg: 'ES256', typ: 'at+jwt', kid: attacker.kid, jku: ATTACKER_JKU }, ctx.claimsFor(claims), { key: 'untrusted' });
+      return ctx.sign({ alg: 'ES256', typ: 'at+jwt', kid: attacker.kid, jku: ATTACKER_JKU }, ctx.claimsFor(claims), {
+        key: 'untrusted',
+      });
     }
     case 'crit':
       return ctx.token(claims, { header: { crit: ['exp-ext'], 'exp-ext': 1 } });
@@ -118,7 +134,9 @@ export async function mintBadToken(kind: BadTokenKind, claims: TokenClaims, ctx:
     }
     case 'array-payload': {
       const key = ctx.currentKey(ctx.defaultAlg());
-      return ctx.sign({ alg: key.alg, typ: 'at+jwt', kid: key.kid }, [ctx.claimsFor(claims)], { key: { kid: key.kid } });
+      return ctx.sign({ alg: key.alg, typ: 'at+jwt', kid: key.kid }, [ctx.claimsFor(claims)], {
+        key: { kid: key.kid },
+      });
     }
     case 'revoked-shape':
       return ctx.token(claims);

@@ -1,6 +1,9 @@
 /** base64url without padding (RFC 7515 §2), the only encoding a compact JWS segment may use. */
 export function base64url(input: string | Uint8Array): string {
-  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const bytes =
+    typeof input === 'string'
+      ? Buffer.from(input, 'utf8')
+      : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   return bytes.toString('base64url');
 }
 

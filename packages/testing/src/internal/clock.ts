@@ -8,7 +8,8 @@ export function createClock(frozenAt?: number): TestClock {
   return {
     now,
     freeze(ms?: number): void {
-      if (ms !== undefined && !Number.isFinite(ms)) throw new TypeError('clock.freeze(ms) takes a finite number of milliseconds since the epoch');
+      if (ms !== undefined && !Number.isFinite(ms))
+        throw new TypeError('clock.freeze(ms) takes a finite number of milliseconds since the epoch');
       frozen = ms ?? now();
     },
     advance(seconds: number): void {

@@ -30,10 +30,13 @@ export interface JwksServer {
 }
 
 function validateFault(mode: JwksFaultMode, options: JwksFaultOptions): void {
-  if (!FAULT_MODES.includes(mode)) throw new TypeError(`jwksServer.mode() takes one of ${FAULT_MODES.map((m) => `'${m}'`).join(', ')}`);
+  if (!FAULT_MODES.includes(mode))
+    throw new TypeError(`jwksServer.mode() takes one of ${FAULT_MODES.map((m) => `'${m}'`).join(', ')}`);
   const { delayMs, bytes, location } = options;
-  if (delayMs !== undefined && !(Number.isFinite(delayMs) && delayMs >= 0)) throw new TypeError("'delayMs' must be a number of milliseconds >= 0");
-  if (bytes !== undefined && !(Number.isSafeInteger(bytes) && bytes >= 0)) throw new TypeError("'bytes' must be an integer number of bytes >= 0");
+  if (delayMs !== undefined && !(Number.isFinite(delayMs) && delayMs >= 0))
+    throw new TypeError("'delayMs' must be a number of milliseconds >= 0");
+  if (bytes !== undefined && !(Number.isSafeInteger(bytes) && bytes >= 0))
+    throw new TypeError("'bytes' must be an integer number of bytes >= 0");
   if (location !== undefined && typeof location !== 'string') throw new TypeError("'location' must be a URL string");
 }
 
@@ -48,7 +51,11 @@ export async function startJwksServer(source: JwksServerSource): Promise<JwksSer
 
   const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      'cache-control': 'no-store',
+    });
     res.end(text);
   };
 

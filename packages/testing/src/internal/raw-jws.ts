@@ -28,7 +28,10 @@ export async function buildCompactJws(
   const headerSegment = base64url(toBytes(header));
   const payloadBytes = toBytes(payload);
   const payloadSegment = unencodedPayload ? Buffer.from(payloadBytes).toString('utf8') : base64url(payloadBytes);
-  const signingInput = Buffer.concat([Buffer.from(`${headerSegment}.`, 'ascii'), unencodedPayload ? payloadBytes : Buffer.from(payloadSegment, 'ascii')]);
+  const signingInput = Buffer.concat([
+    Buffer.from(`${headerSegment}.`, 'ascii'),
+    unencodedPayload ? payloadBytes : Buffer.from(payloadSegment, 'ascii'),
+  ]);
   const signature = signer ? base64url(await signer(new Uint8Array(signingInput))) : '';
   return `${headerSegment}.${payloadSegment}.${signature}`;
 }
