@@ -80,6 +80,12 @@ export interface VerifierOptions {
   readonly cache?: false | { readonly maxEntries?: number };
   /** Revocation store consulted on every verification (cached or not). @default undefined */
   readonly revocation?: RevocationStore;
+  /**
+   * Longest wait, in milliseconds, for a revocation store that answers with a promise. A store
+   * that does not answer in time is treated as unavailable (503), never as "not revoked".
+   * Synchronous answers are not timed. @default 1000
+   */
+  readonly revocationTimeout?: number;
   /** Clock in milliseconds since the epoch; tests freeze time with it. @default Date.now */
   readonly now?: () => number;
 }

@@ -1,0 +1,180 @@
+import { PortcullisError } from '../errors/portcullis-error.js';
+import type { RevocationQuery, RevocationStore } from '../revocation/revocation-store.js';
+import type { AccessTokenVerifier, KeySetStatus } from '../token/access-token-verifier.js';
+import { hashToken } from '../token/hash-token.js';
+import type { VerifiedToken } from '../token/verified-token.js';
+import { checkClaimTimes, checkClaimValues } from './check-token-claims.js';
+import type { ClaimRules } from './check-token-claims.js';
+import { deepFreeze } from './deep-freeze.js';
+import type { ResolvedVerifierOptions } from './validate-verifier-options.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
+import { verifyCompactJws } from './verify-compact-jws.js';
+import type { KeyLookup, JwtClaimOptions } from './verify-compact-jws.js';
+
+/** The part of the key resolver (`jwks/create-key-resolver.ts`) the verifier uses. */
+export interface VerifierKeySource {
+  getKey: KeyLookup;
+  reload(): Promise<void>;
+  status(): KeySetStatus;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function revocationUnavailable(reason: string, cause?: unknown): PortcullisError {
+  return new PortcullisError('ERR_REVOCATION_UNAVAILABLE', cause === undefined ? { reason } : { reason, cause });
+}
+
+/** Waits for a store's promise at most `ms`; a late answer is "cannot decide", never "not revoked". */
+function withTimeout(answer: PromiseLike<unknown>, ms: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(revocationUnavailable(`revocation store did not answer within ${ms} ms`)), ms);
+    // Do not keep a process alive just to time out a request nobody waits for any more.
+    (timer as { unref?: () => void }).unref?.();
+    answer.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * Asks the revocation store about a verified token. Only a literal `false` lets the request
+ * through; `true` is a revocation; anything else — a throw, a rejection, a timeout, `undefined`,
+ * `"false"`, `0` — means the store could not decide, and that is a 503 (ASVS 16.5.2/16.5.3,
+ * SPEC cases 132–134), never an allow.
+ */
+async function checkRevocation(store: RevocationStore, claims: VerifiedToken['claims'], timeoutMs: number): Promise<void> {
+  // Option validation made jti, sub, iat and iss required when a store is set, and the claim
+  // checks made them non-empty strings / a finite number.
+  const query: RevocationQuery = Object.freeze({
+    jti: claims.jti as string,
+    sub: claims.sub as string,
+    iat: claims.iat as number,
+    iss: claims.iss as string,
+  });
+  let answer: unknown;
+  try {
+    answer = store.isRevoked(query);
+    if (isThenable(answer)) answer = await withTimeout(answer, timeoutMs);
+  } catch (error) {
+    if (error instanceof PortcullisError && error.code === 'ERR_REVOCATION_UNAVAILABLE') throw error;
+    throw revocationUnavailable('revocation store failed', error);
+  }
+  if (answer === true) throw new PortcullisError('ERR_TOKEN_REVOKED', { reason: 'revoked by the revocation store' });
+  if (answer !== false) throw revocationUnavailable('revocation store gave a non-boolean answer');
+}
+
+/**
+ * Builds the verifier from validated options and a key source. `createAccessTokenVerifier` is this
+ * plus option validation and the key resolver; tests may pass another key source.
+ *
+ * @example
+ * ```ts
+ * const verifier = buildAccessTokenVerifier(validateVerifierOptions(options), createKeyResolver(options));
+ * ```
+ */
+export function buildAccessTokenVerifier(resolved: ResolvedVerifierOptions, keys: VerifierKeySource): AccessTokenVerifier {
+  const { policy, revocation, revocationTimeout, now } = resolved;
+  const cache = resolved.cacheMaxEntries === false ? undefined : new VerifiedTokenCache(resolved.cacheMaxEntries);
+  const rules: ClaimRules = Object.freeze({
+    issuer: resolved.issuer,
+    audience: resolved.audience,
+    clockTolerance: resolved.clockTolerance,
+    maxTokenAge: resolved.maxTokenAge,
+    maxTokenLifetime: resolved.maxTokenLifetime,
+  });
+  const jwtOptions: Omit<JwtClaimOptions, 'currentDate'> = {
+    issuer: resolved.issuer,
+    audience: resolved.audience,
+    // jose requires none of these unless told (SPEC §0.4.1): `exp` above all.
+    requiredClaims: resolved.requiredClaims,
+    clockTolerance: resolved.clockTolerance,
+    ...(resolved.maxTokenAge === undefined ? {} : { maxTokenAge: resolved.maxTokenAge }),
+  };
+  const getKey: KeyLookup = (header) => keys.getKey(header);
+  // Bumped by reloadKeys(): a verification that started before a reload must not repopulate the
+  // cache with a result obtained from the old keys.
+  let generation = 0;
+
+  function readClock(): number {
+    const ms = now();
+    if (typeof ms !== 'number' || !Number.isFinite(ms)) {
+      // A broken clock cannot decide expiry: fail closed.
+      throw new PortcullisError('ERR_INTERNAL', { reason: "the verifier's 'now' option returned a non-finite value" });
+    }
+    return ms;
+  }
+
+  async function verifyInFull(token: string, tokenHash: string, nowMs: number): Promise<VerifiedToken> {
+    const started = generation;
+    const { header, claims } = await verifyCompactJws(token, policy, getKey, { ...jwtOptions, currentDate: new Date(nowMs) });
+    checkClaimValues(claims, rules);
+    checkClaimTimes(claims, Math.floor(nowMs / 1000), rules);
+    const frozenClaims = deepFreeze(claims) as VerifiedToken['claims'];
+    const fresh: VerifiedToken = Object.freeze({ header, claims: frozenClaims, tokenHash, cached: false });
+    if (cache !== undefined && started === generation) {
+      cache.set(tokenHash, { fresh, hit: Object.freeze({ header, claims: frozenClaims, tokenHash, cached: true }) });
+    }
+    return fresh;
+  }
+
+  async function verify(token: string): Promise<VerifiedToken> {
+    if (typeof token !== 'string' || token.length === 0) {
+      throw new PortcullisError('ERR_MALFORMED_TOKEN', { reason: 'token is not a non-empty string' });
+    }
+    // Before hashing, before the cache, before decoding: oversized input costs nothing.
+    if (token.length > policy.maxTokenSize) {
+      throw new PortcullisError('ERR_MALFORMED_TOKEN', { reason: `token longer than maxTokenSize (${policy.maxTokenSize})` });
+    }
+    const nowMs = readClock();
+    const tokenHash = hashToken(token);
+    let verified: VerifiedToken;
+    const entry = cache?.get(tokenHash);
+    if (entry !== undefined) {
+      // A hit skips the signature and the static claim checks, never the clock: the entry is held
+      // to exp/nbf/iat/maxTokenAge as of now, and dropped once it fails them.
+      try {
+        checkClaimTimes(entry.hit.claims, Math.floor(nowMs / 1000), rules);
+      } catch (error) {
+        cache!.delete(tokenHash);
+        throw error;
+      }
+      verified = entry.hit;
+    } else {
+      verified = await verifyInFull(token, tokenHash, nowMs);
+    }
+    // Revocation runs on every call, cached or not: a revoked token must stop working at once.
+    if (revocation !== undefined) await checkRevocation(revocation, verified.claims, revocationTimeout);
+    return verified;
+  }
+
+  return Object.freeze({
+    verify,
+    async reloadKeys(): Promise<void> {
+      generation++;
+      cache?.clear();
+      try {
+        await keys.reload();
+      } finally {
+        // Tokens verified with the old keys while the reload ran are dropped too.
+        generation++;
+        cache?.clear();
+      }
+    },
+    keySetStatus(): KeySetStatus {
+      return keys.status();
+    },
+  });
+}

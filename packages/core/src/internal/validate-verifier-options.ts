@@ -1,0 +1,201 @@
+import type { RevocationStore } from '../revocation/revocation-store.js';
+import type { VerifierOptions } from '../token/verifier-options.js';
+import { normalizeMediaType } from './parse-compact-jws.js';
+import type { JwsPolicy } from './parse-compact-jws.js';
+
+/** Asymmetric JWS algorithms accepted by default (RFC 9068 §2.1 requires RS256 support). */
+export const DEFAULT_ASYMMETRIC_ALGORITHMS: readonly string[] = Object.freeze([
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+]);
+
+/** HMAC algorithms with the minimum secret length each needs (key ≥ hash size, RFC 7518 §3.2). */
+const SYMMETRIC_MIN_SECRET_BYTES: Readonly<Record<string, number>> = Object.freeze({ HS256: 32, HS384: 48, HS512: 64 });
+
+export const DEFAULT_REQUIRED_CLAIMS: readonly string[] = Object.freeze(['iss', 'aud', 'exp', 'iat', 'sub', 'jti', 'client_id']);
+
+/** Claims the verifier cannot work without, whatever `requiredClaims` says. */
+const ALWAYS_REQUIRED = ['iss', 'aud', 'exp'] as const;
+/** Claims a revocation query is made of. */
+const REVOCATION_REQUIRES = ['jti', 'sub', 'iat', 'iss'] as const;
+
+/** Largest accepted clock tolerance: RFC 9068 §4 speaks of "a few minutes" at most. */
+const MAX_CLOCK_TOLERANCE = 300;
+
+/** Verifier options after validation, with every default applied. */
+export interface ResolvedVerifierOptions {
+  readonly issuer: string;
+  readonly audience: string[];
+  readonly policy: JwsPolicy;
+  readonly requiredClaims: string[];
+  /** Seconds. */
+  readonly clockTolerance: number;
+  /** Seconds, or `undefined` for no limit. */
+  readonly maxTokenAge: number | undefined;
+  /** Seconds. */
+  readonly maxTokenLifetime: number;
+  /** Entries, or `false` when the cache is off. */
+  readonly cacheMaxEntries: number | false;
+  readonly revocation: RevocationStore | undefined;
+  /** Milliseconds. */
+  readonly revocationTimeout: number;
+  readonly now: () => number;
+}
+
+function fail(message: string): never {
+  throw new TypeError(`createAccessTokenVerifier: ${message}`);
+}
+
+function isPositiveFinite(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}
+
+function isPositiveInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+function secretByteLength(key: unknown): number | undefined {
+  if (typeof key === 'string') return new TextEncoder().encode(key).length;
+  if (key instanceof Uint8Array) return key.length;
+  return undefined;
+}
+
+function resolveAlgorithms(options: VerifierOptions): string[] {
+  const symmetric = options.secret !== undefined;
+  const given = options.algorithms;
+  if (given === undefined) return symmetric ? ['HS256'] : [...DEFAULT_ASYMMETRIC_ALGORITHMS];
+  if (!Array.isArray(given) || given.length === 0 || given.some((a) => typeof a !== 'string' || a.length === 0)) {
+    fail("'algorithms' must be a non-empty array of JWS algorithm names, e.g. ['ES256', 'RS256']");
+  }
+  for (const alg of given as readonly string[]) {
+    // Refused in every spelling: `none` means "no signature" (RFC 8725 §3.1; CVE-2015-9235 family).
+    if (alg.toLowerCase() === 'none') fail("'algorithms' must never contain 'none': unsigned tokens are never accepted");
+    const isSymmetric = Object.prototype.hasOwnProperty.call(SYMMETRIC_MIN_SECRET_BYTES, alg);
+    if (isSymmetric && !symmetric) {
+      // Symmetric algorithms next to public keys are the RS256→HS256 key-confusion attack
+      // (RFC 8725 §2.1, SPEC case 45): only possible when a secret is configured on purpose.
+      fail(`'algorithms' contains ${alg}, a symmetric algorithm; it is only allowed together with 'secret: { key, allowSymmetric: true }'`);
+    }
+    if (!isSymmetric && symmetric) {
+      fail(`'algorithms' contains ${alg}, but 'secret' is set: a shared-secret verifier accepts HS256, HS384 or HS512 only (create a second verifier for public keys)`);
+    }
+    if (!isSymmetric && !DEFAULT_ASYMMETRIC_ALGORITHMS.includes(alg)) {
+      fail(`'algorithms' contains unsupported ${JSON.stringify(alg)}; use names from ${DEFAULT_ASYMMETRIC_ALGORITHMS.join(', ')}, HS256, HS384, HS512 (case-sensitive)`);
+    }
+  }
+  if (symmetric) {
+    const bytes = secretByteLength(options.secret?.key);
+    for (const alg of given as readonly string[]) {
+      const min = SYMMETRIC_MIN_SECRET_BYTES[alg]!;
+      if (bytes !== undefined && bytes < min) {
+        fail(`${alg} needs a secret of at least ${min} bytes (key ≥ hash size, RFC 7518 §3.2); generate one with crypto.randomBytes(${min})`);
+      }
+    }
+  }
+  return [...new Set(given as readonly string[])];
+}
+
+/**
+ * Validates every option that is not about the key source (the key resolver validates those) and
+ * applies the defaults. Throws a `TypeError` that says how to fix the first problem found.
+ *
+ * Runs once, when the verifier is created: bad configuration fails at start-up, not at the first
+ * request, and the per-request path never re-checks options.
+ *
+ * @example
+ * ```ts
+ * const resolved = validateVerifierOptions({ issuer: 'https://as.example', audience: 'https://api.example' });
+ * resolved.clockTolerance; // 5
+ * ```
+ */
+export function validateVerifierOptions(options: VerifierOptions): ResolvedVerifierOptions {
+  if (options === null || typeof options !== 'object') fail('options must be an object, e.g. { issuer, audience, jwksUri }');
+
+  if (typeof options.issuer !== 'string' || options.issuer.length === 0) {
+    fail("'issuer' must be a non-empty string, the exact 'iss' of your authorization server (e.g. 'https://auth.example.com/')");
+  }
+
+  const aud = options.audience;
+  let audience: string[];
+  if (typeof aud === 'string' && aud.length > 0) audience = [aud];
+  else if (Array.isArray(aud) && aud.length > 0 && aud.every((a) => typeof a === 'string' && a.length > 0)) audience = [...(aud as string[])];
+  else fail("'audience' must be a non-empty string or a non-empty array of non-empty strings: this API's identifier (e.g. 'https://api.example.com')");
+
+  const algorithms = resolveAlgorithms(options);
+
+  let typ: string | false;
+  if (options.typ === undefined) typ = normalizeMediaType('at+jwt');
+  else if (options.typ === false) typ = false;
+  else if (typeof options.typ === 'string' && /^[\x21-\x7e]+$/.test(options.typ)) typ = normalizeMediaType(options.typ);
+  else fail("'typ' must be a media type such as 'at+jwt' (the RFC 9068 default), or false to disable the check");
+
+  let requiredClaims: string[];
+  if (options.requiredClaims === undefined) requiredClaims = [...DEFAULT_REQUIRED_CLAIMS];
+  else if (Array.isArray(options.requiredClaims) && options.requiredClaims.every((c) => typeof c === 'string' && c.length > 0)) {
+    requiredClaims = [...new Set(options.requiredClaims as string[])];
+  } else fail("'requiredClaims' must be an array of claim names, e.g. ['iss', 'aud', 'exp', 'iat', 'sub', 'jti', 'client_id']");
+  for (const claim of ALWAYS_REQUIRED) {
+    if (!requiredClaims.includes(claim)) {
+      // RFC 9068 §2.2 / §4: without these there is no issuer, audience or expiry to check.
+      fail(`'requiredClaims' must include '${claim}' (RFC 9068 §2.2); add it to the list`);
+    }
+  }
+  if (options.revocation !== undefined) {
+    for (const claim of REVOCATION_REQUIRES) {
+      if (!requiredClaims.includes(claim)) fail(`'requiredClaims' must include '${claim}' when 'revocation' is set: revocation looks tokens up by jti, sub, iat and iss`);
+    }
+  }
+
+  const clockTolerance = options.clockTolerance ?? 5;
+  if (typeof clockTolerance !== 'number' || !Number.isFinite(clockTolerance) || clockTolerance < 0 || clockTolerance > MAX_CLOCK_TOLERANCE) {
+    fail(`'clockTolerance' must be a number of seconds between 0 and ${MAX_CLOCK_TOLERANCE} (default 5)`);
+  }
+  if (options.maxTokenAge !== undefined && !isPositiveFinite(options.maxTokenAge)) {
+    fail("'maxTokenAge' must be a positive number of seconds, or left out for no limit");
+  }
+  const maxTokenLifetime = options.maxTokenLifetime ?? 86_400;
+  if (!isPositiveFinite(maxTokenLifetime)) fail("'maxTokenLifetime' must be a positive number of seconds (default 86400)");
+  const maxTokenSize = options.maxTokenSize ?? 8192;
+  if (!isPositiveInteger(maxTokenSize)) fail("'maxTokenSize' must be a positive integer number of characters (default 8192)");
+
+  let cacheMaxEntries: number | false;
+  const cache = options.cache;
+  if (cache === undefined) cacheMaxEntries = 10_000;
+  else if (cache === false) cacheMaxEntries = false;
+  else if (cache !== null && typeof cache === 'object' && (cache.maxEntries === undefined || isPositiveInteger(cache.maxEntries))) {
+    cacheMaxEntries = cache.maxEntries ?? 10_000;
+  } else fail("'cache' must be false or { maxEntries: <positive integer> } (default { maxEntries: 10000 })");
+
+  const revocation = options.revocation;
+  if (revocation !== undefined && (revocation === null || typeof revocation !== 'object' || typeof revocation.isRevoked !== 'function')) {
+    fail("'revocation' must be a RevocationStore (an object with isRevoked()), e.g. new InMemoryRevocationStore()");
+  }
+  const revocationTimeout = options.revocationTimeout ?? 1000;
+  if (!isPositiveFinite(revocationTimeout)) fail("'revocationTimeout' must be a positive number of milliseconds (default 1000)");
+
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') fail("'now' must be a function returning milliseconds since the epoch (default Date.now)");
+
+  return {
+    issuer: options.issuer,
+    audience,
+    policy: Object.freeze({ maxTokenSize, algorithms: new Set(algorithms), algorithmList: Object.freeze(algorithms), typ }),
+    requiredClaims,
+    clockTolerance,
+    maxTokenAge: options.maxTokenAge,
+    maxTokenLifetime,
+    cacheMaxEntries,
+    revocation,
+    revocationTimeout,
+    now,
+  };
+}

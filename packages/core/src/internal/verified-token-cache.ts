@@ -1,0 +1,68 @@
+import type { VerifiedToken } from '../token/verified-token.js';
+
+/** One verified token, as two ready-made frozen answers (first verification and cache hit). */
+export interface VerifiedTokenCacheEntry {
+  /** What `verify` returned when the token was checked in full (`cached: false`). */
+  readonly fresh: VerifiedToken;
+  /** What a cache hit returns (`cached: true`); same frozen header and claims. */
+  readonly hit: VerifiedToken;
+}
+
+/**
+ * A bounded least-recently-used map from token hash to verified token.
+ *
+ * It only stores and evicts. Time rules (an entry never serves past `exp` + tolerance, and `nbf`,
+ * `iat` and `maxTokenAge` are re-checked against the clock) are applied by the verifier on every
+ * hit with the same function it uses after a full verification, so the two paths cannot drift.
+ *
+ * Keys are SHA-256 hashes, never tokens: a heap dump or a debugger shows no usable credential.
+ *
+ * @example
+ * ```ts
+ * const cache = new VerifiedTokenCache(10_000);
+ * cache.set(tokenHash, entry);
+ * cache.get(tokenHash)?.hit;
+ * ```
+ */
+export class VerifiedTokenCache {
+  readonly #entries = new Map<string, VerifiedTokenCacheEntry>();
+  readonly #maxEntries: number;
+
+  constructor(maxEntries: number) {
+    this.#maxEntries = maxEntries;
+  }
+
+  /** The entry, marked most recently used; `undefined` on a miss. */
+  get(tokenHash: string): VerifiedTokenCacheEntry | undefined {
+    const entry = this.#entries.get(tokenHash);
+    if (entry !== undefined) {
+      // Map keeps insertion order: re-inserting moves the entry to the young end.
+      this.#entries.delete(tokenHash);
+      this.#entries.set(tokenHash, entry);
+    }
+    return entry;
+  }
+
+  /** Stores an entry, evicting the least recently used ones beyond `maxEntries`. */
+  set(tokenHash: string, entry: VerifiedTokenCacheEntry): void {
+    this.#entries.delete(tokenHash);
+    this.#entries.set(tokenHash, entry);
+    while (this.#entries.size > this.#maxEntries) {
+      const oldest = this.#entries.keys().next();
+      if (oldest.done === true) break;
+      this.#entries.delete(oldest.value);
+    }
+  }
+
+  delete(tokenHash: string): void {
+    this.#entries.delete(tokenHash);
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}

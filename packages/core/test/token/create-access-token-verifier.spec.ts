@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestIssuer } from '@portcullis/testing';
+import type { TestIssuer } from '@portcullis/testing';
+import { validateVerifierOptions } from '../../src/internal/validate-verifier-options.js';
+import { hashToken } from '../../src/token/hash-token.js';
+import type { VerifierOptions } from '../../src/token/verifier-options.js';
+import { NOW, T_FIXED, decodeJson, expectCode, makeVerifier, segments } from './support/verifier-under-test.js';
+
+let issuer: TestIssuer;
+beforeAll(async () => {
+  issuer = await createTestIssuer({ serve: 'none', now: T_FIXED, algorithms: ['ES256', 'RS256', 'EdDSA', 'PS256'] });
+});
+afterAll(() => issuer.close());
+
+const base = (): VerifierOptions => issuer.verifierOptions();
+
+describe('createAccessTokenVerifier — options are validated once, with how-to-fix TypeErrors', () => {
+  const bad: Array<[string, Partial<Record<keyof VerifierOptions, unknown>>, RegExp]> = [
+    ['missing issuer', { issuer: undefined }, /'issuer' must be a non-empty string/],
+    ['empty issuer', { issuer: '' }, /'issuer' must be a non-empty string/],
+    ['issuer array', { issuer: ['a'] }, /'issuer' must be a non-empty string/],
+    ['missing audience', { audience: undefined }, /'audience' must be a non-empty string or a non-empty array/],
+    ['empty audience array', { audience: [] }, /'audience'/],
+    ['audience array with a number', { audience: ['a', 1] }, /'audience'/],
+    ['empty algorithms', { algorithms: [] }, /'algorithms' must be a non-empty array/],
+    ['none', { algorithms: ['ES256', 'none'] }, /never contain 'none'/],
+    ['NONE', { algorithms: ['NONE'] }, /never contain 'none'/],
+    ['HS256 without secret', { algorithms: ['HS256'] }, /symmetric algorithm; it is only allowed together with 'secret/],
+    ['unknown alg', { algorithms: ['RS257'] }, /unsupported "RS257"/],
+    ['lower-case alg', { algorithms: ['es256'] }, /unsupported "es256".*case-sensitive/],
+    ['typ empty', { typ: '' }, /'typ' must be a media type/],
+    ['typ true', { typ: true }, /'typ' must be a media type/],
+    ['requiredClaims without exp', { requiredClaims: ['iss', 'aud'] }, /must include 'exp'/],
+    ['requiredClaims not an array', { requiredClaims: 'exp' }, /'requiredClaims' must be an array/],
+    ['negative clockTolerance', { clockTolerance: -1 }, /'clockTolerance' must be a number of seconds between 0 and 300/],
+    ['huge clockTolerance', { clockTolerance: 3600 }, /'clockTolerance'/],
+    ['zero maxTokenAge', { maxTokenAge: 0 }, /'maxTokenAge' must be a positive number/],
+    ['NaN maxTokenLifetime', { maxTokenLifetime: Number.NaN }, /'maxTokenLifetime' must be a positive number/],
+    ['fractional maxTokenSize', { maxTokenSize: 10.5 }, /'maxTokenSize' must be a positive integer/],
+    ['cache true', { cache: true }, /'cache' must be false or \{ maxEntries/],
+    ['cache maxEntries 0', { cache: { maxEntries: 0 } }, /'cache'/],
+    ['revocation without isRevoked', { revocation: {} }, /'revocation' must be a RevocationStore/],
+    ['revocationTimeout 0', { revocationTimeout: 0 }, /'revocationTimeout' must be a positive number/],
+    ['now not a function', { now: 5 }, /'now' must be a function/],
+  ];
+  it.each(bad)('%s', (_name, patch, message) => {
+    const options = { ...base(), ...patch } as VerifierOptions;
+    expect(() => validateVerifierOptions(options)).toThrow(TypeError);
+    expect(() => validateVerifierOptions(options)).toThrow(message);
+  });
+
+  it('refuses a revocation store when requiredClaims cannot build its query', () => {
+    const revocation = { isRevoked: () => false, revokeToken: () => undefined, revokeSubject: () => undefined };
+    expect(() => validateVerifierOptions({ ...base(), revocation, requiredClaims: ['iss', 'aud', 'exp', 'sub', 'iat'] })).toThrow(
+      /must include 'jti' when 'revocation' is set/,
+    );
+  });
+
+  it('symmetric verifiers: HS* only, and only with a long enough secret', () => {
+    const secret = { key: 'k'.repeat(32), allowSymmetric: true as const };
+    const opts = { issuer: 'https://as', audience: 'https://api', secret };
+    expect(validateVerifierOptions(opts).policy.algorithmList).toEqual(['HS256']);
+    expect(() => validateVerifierOptions({ ...opts, algorithms: ['RS256'] })).toThrow(/'secret' is set: a shared-secret verifier accepts HS256, HS384 or HS512 only/);
+    expect(() => validateVerifierOptions({ ...opts, algorithms: ['HS512'] })).toThrow(/HS512 needs a secret of at least 64 bytes/);
+    expect(() => validateVerifierOptions({ ...opts, secret: { key: new Uint8Array(48), allowSymmetric: true }, algorithms: ['HS384'] })).not.toThrow();
+  });
+
+  it('applies the documented defaults', () => {
+    const resolved = validateVerifierOptions(base());
+    expect(resolved.policy.algorithmList).toEqual(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']);
+    expect(resolved.policy.typ).toBe('application/at+jwt');
+    expect(resolved.policy.maxTokenSize).toBe(8192);
+    expect(resolved.requiredClaims).toEqual(['iss', 'aud', 'exp', 'iat', 'sub', 'jti', 'client_id']);
+    expect(resolved.clockTolerance).toBe(5);
+    expect(resolved.maxTokenAge).toBeUndefined();
+    expect(resolved.maxTokenLifetime).toBe(86_400);
+    expect(resolved.cacheMaxEntries).toBe(10_000);
+    expect(resolved.revocationTimeout).toBe(1000);
+  });
+});
+
+describe('createAccessTokenVerifier — valid tokens (positive controls)', () => {
+  it.each(['ES256', 'RS256', 'EdDSA', 'PS256'] as const)('accepts a valid %s access token and returns its header, claims and hash', async (alg) => {
+    const verifier = makeVerifier(base());
+    const token = await issuer.token({ scope: 'orders:read', org_id: 'acme' }, { alg });
+    const verified = await verifier.verify(token);
+    expect(verified.header).toEqual(decodeJson(segments(token)[0]));
+    expect(verified.header.alg).toBe(alg);
+    expect(verified.claims).toEqual(decodeJson(segments(token)[1]));
+    expect(verified.claims).toMatchObject({ iss: issuer.issuer, aud: issuer.audience, sub: 'test-user', client_id: 'test-client', scope: 'orders:read', iat: NOW, exp: NOW + 300 });
+    expect(verified.tokenHash).toBe(hashToken(token));
+    expect(verified.cached).toBe(false);
+  });
+
+  it('returns deep-frozen results: a request cannot change what the next one sees', async () => {
+    const verifier = makeVerifier(base());
+    const token = await issuer.token({ realm_access: { roles: ['support'] }, roles: ['customer'] });
+    const verified = await verifier.verify(token);
+    expect(Object.isFrozen(verified)).toBe(true);
+    expect(Object.isFrozen(verified.claims)).toBe(true);
+    expect(Object.isFrozen(verified.header)).toBe(true);
+    expect(Object.isFrozen(verified.claims['realm_access'])).toBe(true);
+    expect(Object.isFrozen((verified.claims['realm_access'] as { roles: string[] }).roles)).toBe(true);
+    expect(() => {
+      (verified.claims['roles'] as string[]).push('admin');
+    }).toThrow(TypeError);
+    const again = await verifier.verify(token);
+    expect(again.claims['roles']).toEqual(['customer']);
+  });
+
+  it('accepts a configured audience list when the token names one of them', async () => {
+    const verifier = makeVerifier({ ...base(), audience: ['https://other.example.test', issuer.audience] });
+    await expect(verifier.verify(await issuer.token())).resolves.toMatchObject({ cached: false });
+  });
+
+  it('a custom typ and custom required claims are honoured', async () => {
+    const verifier = makeVerifier({ ...base(), typ: 'application/custom+jwt', requiredClaims: ['iss', 'aud', 'exp', 'org_id'] });
+    await expect(verifier.verify(await issuer.token({ org_id: 'acme' }, { typ: 'custom+jwt' }))).resolves.toBeDefined();
+    await expectCode(verifier.verify(await issuer.token({}, { typ: 'custom+jwt' })), 'ERR_CLAIM_INVALID', { claim: 'org_id' });
+    await expectCode(verifier.verify(await issuer.token({ org_id: 'acme' })), 'ERR_INVALID_TOKEN_TYPE');
+  });
+
+  it('typ: false disables the typ check (documented as not recommended)', async () => {
+    const verifier = makeVerifier({ ...base(), typ: false });
+    await expect(verifier.verify(await issuer.token({}, { typ: null }))).resolves.toBeDefined();
+  });
+
+  it('keySetStatus() reports the key source', () => {
+    expect(makeVerifier(base()).keySetStatus().source).toBe('local');
+  });
+
+  it('refuses non-string and empty input as malformed', async () => {
+    const verifier = makeVerifier(base());
+    await expectCode(verifier.verify(undefined as unknown as string), 'ERR_MALFORMED_TOKEN');
+    await expectCode(verifier.verify(42 as unknown as string), 'ERR_MALFORMED_TOKEN');
+    await expectCode(verifier.verify(''), 'ERR_MALFORMED_TOKEN');
+  });
+
+  it('a clock that returns garbage fails closed', async () => {
+    const verifier = makeVerifier({ ...base(), now: () => Number.NaN });
+    await expectCode(verifier.verify(await issuer.token()), 'ERR_INTERNAL');
+  });
+});
