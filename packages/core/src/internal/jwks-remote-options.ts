@@ -1,0 +1,105 @@
+// Start-up validation of `jwksUri` and `remoteJwks`, with the documented defaults applied.
+
+import type { RemoteJwksOptions } from '../token/verifier-options.js';
+
+/** `RemoteJwksOptions` with defaults applied (durations in ms). */
+export interface ResolvedRemoteJwksOptions {
+  readonly url: URL;
+  readonly timeout: number;
+  readonly maxResponseBytes: number;
+  readonly cacheMaxAge: number;
+  readonly cooldown: number;
+  readonly maxStale: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly fetch: typeof fetch;
+}
+
+/** Defaults documented on {@link RemoteJwksOptions}. */
+export const REMOTE_JWKS_DEFAULTS = Object.freeze({
+  timeout: 2000,
+  maxResponseBytes: 524_288,
+  cacheMaxAge: 600_000,
+  cooldown: 30_000,
+  maxStale: 3_600_000,
+});
+
+/**
+ * Parses and checks the key set URL. Keys must come over TLS from the configured URL only
+ * (RFC 8725 §3.8, RFC 9068 §4, SPEC A23 / 176): plain `http:` would let anyone on the path swap
+ * the keys, so it is accepted only for loopback hosts, where no network is crossed.
+ */
+export function parseJwksUri(value: unknown): URL {
+  if (typeof value !== 'string' && !(value instanceof URL)) {
+    throw new TypeError(
+      '"jwksUri" must be an absolute https: URL string or a URL, e.g. "https://issuer.example.com/.well-known/jwks.json"',
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw new TypeError(
+      '"jwksUri" is not a valid absolute URL; use e.g. "https://issuer.example.com/.well-known/jwks.json"',
+    );
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new TypeError('"jwksUri" must not contain credentials; send them with "remoteJwks.headers" instead');
+  }
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:') {
+    if (isLoopbackHost(url.hostname)) return url;
+    throw new TypeError(
+      '"jwksUri" must use https: (http: is accepted only for 127.0.0.0/8, [::1] and localhost); ' +
+        'serve the key set over TLS or point "jwksUri" at the https: URL of your issuer',
+    );
+  }
+  throw new TypeError(`"jwksUri" must use https:, not ${url.protocol}`);
+}
+
+/** 127.0.0.0/8, ::1 and `localhost`, as the WHATWG URL parser normalises them. */
+function isLoopbackHost(hostname: string): boolean {
+  if (hostname === 'localhost' || hostname === '[::1]') return true;
+  // The URL parser has already turned every IPv4 spelling (hex, octal, 2130706433) into dotted decimal.
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+function duration(name: string, value: unknown, fallback: number, minimum: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < minimum) {
+    throw new TypeError(`"remoteJwks.${name}" must be a finite number of milliseconds ≥ ${minimum}, e.g. ${fallback}`);
+  }
+  return value;
+}
+
+/** Validates `remoteJwks` once at creation and applies the defaults. */
+export function resolveRemoteJwksOptions(
+  uri: unknown,
+  options: RemoteJwksOptions | undefined,
+): ResolvedRemoteJwksOptions {
+  const url = parseJwksUri(uri);
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError('"remoteJwks" must be an object, e.g. { timeout: 2000, cacheMaxAge: 600000 }');
+  }
+  const o = options ?? {};
+  const timeout = duration('timeout', o.timeout, REMOTE_JWKS_DEFAULTS.timeout, 1);
+  const cacheMaxAge = duration('cacheMaxAge', o.cacheMaxAge, REMOTE_JWKS_DEFAULTS.cacheMaxAge, 0);
+  const cooldown = duration('cooldown', o.cooldown, REMOTE_JWKS_DEFAULTS.cooldown, 0);
+  const maxStale = duration('maxStale', o.maxStale, REMOTE_JWKS_DEFAULTS.maxStale, 0);
+  const maxResponseBytes = o.maxResponseBytes ?? REMOTE_JWKS_DEFAULTS.maxResponseBytes;
+  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
+    throw new TypeError(
+      `"remoteJwks.maxResponseBytes" must be a positive integer, e.g. ${REMOTE_JWKS_DEFAULTS.maxResponseBytes}`,
+    );
+  }
+  const headers = o.headers ?? {};
+  if (typeof headers !== 'object' || headers === null || Object.values(headers).some((v) => typeof v !== 'string')) {
+    throw new TypeError(
+      '"remoteJwks.headers" must be an object of string header values, e.g. { "user-agent": "orders-api" }',
+    );
+  }
+  const fetchImpl = o.fetch ?? globalThis.fetch;
+  if (typeof fetchImpl !== 'function') {
+    throw new TypeError('"remoteJwks.fetch" must be a fetch function (no global fetch was found)');
+  }
+  return { url, timeout, maxResponseBytes, cacheMaxAge, cooldown, maxStale, headers: { ...headers }, fetch: fetchImpl };
+}
