@@ -31,6 +31,12 @@ export interface AuthServerConfig {
   issuer?: string | undefined;
   /** Resource identifier of the orders API, the `aud` of access tokens. Default {@link ORDERS_API_RESOURCE}. */
   ordersApiResource: string;
+  /**
+   * Format of access tokens: `jwt` (RFC 9068, the contract) or `opaque` (only usable through the
+   * introspection endpoint; oidc-provider refuses to introspect or revoke JWT access tokens).
+   * Default `jwt`.
+   */
+  accessTokenFormat: 'jwt' | 'opaque';
   /** Path of the private JWK set (created with mode 0600 on first start). Default {@link DEFAULT_KEYS_FILE}. */
   keysFile: string;
   /** Keys that sign oidc-provider's cookies; random per start when not configured. */
@@ -50,6 +56,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  * | `PORT` / `HOST` | `4000` / `127.0.0.1` |
  * | `ISSUER` | `http://127.0.0.1:<PORT>` |
  * | `ORDERS_API_AUDIENCE` | `https://api.portcullis.test/orders` |
+ * | `ACCESS_TOKEN_FORMAT` | `jwt` (or `opaque`, for introspection-mode resource servers) |
  * | `KEYS_FILE` | `apps/auth-server/.data/jwks.json` |
  * | `COOKIE_KEYS` | random per start (comma-separated list) |
  * | `ORDERS_BACKOFFICE_CLIENT_SECRET`, `FULFILMENT_SERVICE_CLIENT_SECRET` | DEV ONLY constants |
@@ -67,6 +74,11 @@ export function loadConfig(env: Env): AuthServerConfig {
   if (issuer !== undefined) assertHttpUrl('ISSUER', issuer);
   const ordersApiResource = nonEmpty(env['ORDERS_API_AUDIENCE']) ?? ORDERS_API_RESOURCE;
   assertHttpUrl('ORDERS_API_AUDIENCE', ordersApiResource);
+
+  const accessTokenFormat = nonEmpty(env['ACCESS_TOKEN_FORMAT']) ?? 'jwt';
+  if (accessTokenFormat !== 'jwt' && accessTokenFormat !== 'opaque') {
+    throw new TypeError('ACCESS_TOKEN_FORMAT must be "jwt" or "opaque"');
+  }
 
   const production = env['NODE_ENV'] === 'production';
   const cookieKeys = (env['COOKIE_KEYS'] ?? '')
@@ -98,6 +110,7 @@ export function loadConfig(env: Env): AuthServerConfig {
     host,
     issuer,
     ordersApiResource,
+    accessTokenFormat,
     keysFile: keysFileFromEnv(env),
     cookieKeys,
     clientSecrets,

@@ -77,6 +77,7 @@ export function createAuthServer(config: AuthServerConfig, logger: AuthServerLog
         issuer,
         buildProviderConfiguration({
           ordersApiResource: config.ordersApiResource,
+          accessTokenFormat: config.accessTokenFormat,
           keys,
           cookieKeys: config.cookieKeys,
           clientSecrets: config.clientSecrets,

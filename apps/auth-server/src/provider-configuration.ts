@@ -17,6 +17,8 @@ export const SESSION_TTL_SECONDS = 24 * 60 * 60;
 export interface ProviderConfigurationOptions {
   /** Resource identifier of the orders API: the only resource, and the `aud` of access tokens. */
   ordersApiResource: string;
+  /** `jwt` (RFC 9068 access tokens) or `opaque` (introspection only). */
+  accessTokenFormat: 'jwt' | 'opaque';
   /** Private signing keys, newest first (the first key of an algorithm signs). */
   keys: readonly PrivateSigningJwk[];
   /** Keys that sign oidc-provider's cookies (first one signs, all verify). */
@@ -58,6 +60,12 @@ export function buildProviderConfiguration(options: ProviderConfigurationOptions
     // Refresh tokens rotate on every use; presenting a consumed one revokes the whole grant
     // (oidc-provider's reuse detection, RFC 9700 §4.14.2).
     rotateRefreshToken: true,
+    // Every code exchange by a client registered for the refresh_token grant gets a refresh token,
+    // `offline_access` or not: OpenID Connect drops `offline_access` unless `prompt=consent`, and
+    // the contract promises rotating refresh tokens to orders-web and orders-backoffice.
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // Refresh tokens live their 7 days whatever happens to the browser session at this server.
+    expiresWithSession: () => false,
     ttl: {
       AccessToken: ACCESS_TOKEN_TTL_SECONDS,
       ClientCredentials: ACCESS_TOKEN_TTL_SECONDS,
@@ -128,8 +136,8 @@ export function buildProviderConfiguration(options: ProviderConfigurationOptions
             scope: ORDERS_SCOPES.join(' '),
             audience: ordersApiResource,
             accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
-            accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: 'ES256' } },
+            accessTokenFormat: options.accessTokenFormat,
+            ...(options.accessTokenFormat === 'jwt' ? { jwt: { sign: { alg: 'ES256' as const } } } : {}),
           };
         },
       },

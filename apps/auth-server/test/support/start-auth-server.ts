@@ -29,6 +29,7 @@ export async function startAuthServer(overrides: Partial<AuthServerConfig> = {})
     host: '127.0.0.1',
     issuer: undefined,
     ordersApiResource: ORDERS_API_RESOURCE,
+    accessTokenFormat: 'jwt',
     keysFile: join(dir, 'jwks.json'),
     cookieKeys: [randomCookieKey()],
     clientSecrets: { ...DEV_CLIENT_SECRETS },
