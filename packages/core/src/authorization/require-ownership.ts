@@ -1,0 +1,129 @@
+import type { Principal } from '../principal/principal.js';
+import { asTenant, principalTenant, sameTenant } from '../internal/rule-tenant.js';
+import { makeRule, validateOptions, validateRoleList } from '../internal/rule-validate.js';
+import { allow, deny } from './decide.js';
+import type { Rule } from './rule.js';
+
+/**
+ * Options of {@link requireOwnership}.
+ *
+ * @example
+ * ```ts
+ * const options: OwnershipRuleOptions<Order> = {
+ *   ownerOf: (order) => order.ownerId,
+ *   tenantOf: (order) => order.orgId,
+ *   allowRoles: ['support'], // support (and admin, through the hierarchy) see every order of their org
+ * };
+ * ```
+ */
+export interface OwnershipRuleOptions<R = unknown> {
+  /** The owner's user id (compared with `identityOf(principal)`, by default `principal.subject`). */
+  readonly ownerOf: (resource: R) => string | undefined;
+  /**
+   * The resource's tenant. When set, the principal must have a tenant (else `ERR_FORBIDDEN`) and
+   * it must equal the resource's (else `ERR_NOT_FOUND`) — for owners, `allowRoles` and clients
+   * alike: no role crosses a tenant (SPEC 124).
+   */
+  readonly tenantOf?: (resource: R) => string | undefined;
+  /**
+   * Roles (after hierarchy expansion) that may access every resource — of the same tenant when
+   * `tenantOf` is set, of *any* owner otherwise. @default []
+   */
+  readonly allowRoles?: readonly string[];
+  /**
+   * Let client principals (client-credentials tokens, `kind: 'client'`) access every resource
+   * (of their tenant when `tenantOf` is set). Off by default: a client never owns a user's
+   * resource, even when its client id equals the user's `sub` (SPEC 125, 126). @default false
+   */
+  readonly allowClients?: boolean;
+  /**
+   * The principal's user identity compared with `ownerOf`. Identity is (issuer, subject): when
+   * several issuers are trusted, store owners as e.g. `${iss}|${sub}` and return the same here
+   * (SPEC 127). @default (principal) => principal.subject
+   */
+  readonly identityOf?: (principal: Principal) => string;
+}
+
+/**
+ * Object-level authorization (OWASP API1 / BOLA): allows the resource's owner, plus optional
+ * roles and clients; everything else — another user's resource, another tenant's resource, a
+ * missing resource — is denied with the same `ERR_NOT_FOUND` (404), so a caller cannot tell
+ * "exists but not yours" from "does not exist" (SPEC 111–114).
+ *
+ * Order of checks:
+ * 1. `tenantOf` set and the principal has no tenant → `ERR_FORBIDDEN` (caller-only fact, SPEC 92).
+ * 2. A client principal without `allowClients` → `ERR_NOT_FOUND`. Owners are users: ownership
+ *    compares (kind, subject), so a client whose id equals a user's `sub` is not that user.
+ * 3. No resource (`undefined`) → `ERR_NOT_FOUND`.
+ * 4. `tenantOf` set and the resource's tenant differs (exact compare) → `ERR_NOT_FOUND`.
+ * 5. Allowed client, or a role in `allowRoles` → allow.
+ * 6. `ownerOf(resource) === identityOf(principal)` → allow; else `ERR_NOT_FOUND`.
+ *
+ * Put principal-only rules (scopes, roles) *before* this one in `allOf`, so their 403s do not
+ * depend on whether the resource exists.
+ *
+ * @example
+ * ```ts
+ * const canSeeOrder = allOf(
+ *   requireScopes(['orders:read']),
+ *   requireOwnership<Order>({ ownerOf: (o) => o.ownerId, tenantOf: (o) => o.orgId, allowRoles: ['support'] }),
+ * );
+ * const order = await repo.findById(id); // undefined when absent
+ * portcullis.authorize(canSeeOrder, { principal, resource: order });
+ * ```
+ */
+export function requireOwnership<R = unknown>(options: OwnershipRuleOptions<R>): Rule<R> {
+  const opts = validateOptions(options, 'requireOwnership', [
+    'ownerOf',
+    'tenantOf',
+    'allowRoles',
+    'allowClients',
+    'identityOf',
+  ]);
+  const { ownerOf, tenantOf, identityOf } = options ?? ({} as OwnershipRuleOptions<R>);
+  if (typeof ownerOf !== 'function')
+    throw new TypeError("requireOwnership: 'ownerOf' must be a function (resource) => owner id");
+  if (tenantOf !== undefined && typeof tenantOf !== 'function')
+    throw new TypeError("requireOwnership: 'tenantOf' must be a function");
+  if (identityOf !== undefined && typeof identityOf !== 'function') {
+    throw new TypeError("requireOwnership: 'identityOf' must be a function");
+  }
+  if (opts.allowClients !== undefined && typeof opts.allowClients !== 'boolean') {
+    throw new TypeError("requireOwnership: 'allowClients' must be a boolean");
+  }
+  const allowRoles =
+    opts.allowRoles === undefined ? [] : validateRoleList(opts.allowRoles, 'requireOwnership allowRoles', true);
+  const allowClients = opts.allowClients === true;
+  const description = `ownership(${[
+    'owner',
+    ...(tenantOf ? ['tenant'] : []),
+    ...(allowRoles.length ? [`roles:${allowRoles.join(' ')}`] : []),
+    ...(allowClients ? ['clients'] : []),
+  ].join(', ')})`;
+
+  return makeRule<R>('ownership', description, ({ principal, resource }) => {
+    let mine: string | undefined;
+    if (tenantOf) {
+      mine = principalTenant(principal);
+      if (mine === undefined) return deny('ERR_FORBIDDEN', `${description}: principal has no tenant`);
+    }
+    const isClient = principal.kind !== 'user';
+    if (isClient && !allowClients) return deny('ERR_NOT_FOUND', `${description}: client principals own nothing`);
+    if (resource === undefined) return deny('ERR_NOT_FOUND', `${description}: no resource`);
+    if (tenantOf) {
+      const theirs = asTenant(tenantOf(resource));
+      if (theirs === undefined || !sameTenant(mine as string, theirs)) {
+        return deny('ERR_NOT_FOUND', `${description}: other tenant`);
+      }
+    }
+    if (isClient) return allow(`${description}: client allowed`);
+    const role = allowRoles.find((r) => principal.roles.has(r));
+    if (role !== undefined) return allow(`${description}: role ${role}`);
+    const owner = ownerOf(resource);
+    const me = identityOf ? identityOf(principal) : principal.subject;
+    if (typeof owner === 'string' && owner !== '' && typeof me === 'string' && owner === me) {
+      return allow(`${description}: owner`);
+    }
+    return deny('ERR_NOT_FOUND', `${description}: not the owner`);
+  });
+}
