@@ -1,0 +1,294 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { CanActivate, ExecutionContext, Type } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
+import { policy, PortcullisError } from '@portcullis/core';
+import type { AuditRequestInfo, AuthContext, DecisionContext, Portcullis, Rule } from '@portcullis/core';
+import type { PortcullisModuleOptions } from './interfaces/portcullis-module-options.interface.js';
+import type { PortcullisPolicy } from './interfaces/portcullis-policy.interface.js';
+import type { PortcullisRequestState } from './interfaces/portcullis-request-state.interface.js';
+import type { ResourceResolver } from './interfaces/resource-resolver.interface.js';
+import { compileRoute, ownershipRule } from './internal/compiled-route.js';
+import type { CompiledRoute } from './internal/compiled-route.js';
+import { ipOf, methodOf, paramOf, routePatternOf, setResponseHeaders, toHttpRequestLike } from './internal/http-platform.js';
+import { setState, stateOf } from './internal/request-state.js';
+import type { OwnedResourceSpec } from './internal/route-metadata.js';
+import { RouteRequirementsCache } from './internal/route-requirements.js';
+import type { RouteRequirements } from './internal/route-requirements.js';
+import { PortcullisHttpException } from './portcullis-http.exception.js';
+import { PORTCULLIS_MODULE_OPTIONS } from './portcullis.module-definition.js';
+import { PORTCULLIS } from './portcullis.constants.js';
+
+/** An authenticated caller as the guard sees it: the token is absent when it came from `request.user`. */
+export type GuardAuth = Pick<AuthContext, 'principal'> & Partial<Pick<AuthContext, 'token'>>;
+
+/**
+ * The deny-by-default guard that `PortcullisModule` registers globally (`APP_GUARD`).
+ *
+ * For every route: `@Public()` → allowed without a token. Otherwise the bearer token is
+ * authenticated (401/400/503 on failure), then the route's rules — handler AND controller rules,
+ * all of which must pass — are decided by core; a route without any rule is denied with 403
+ * `ERR_NO_RULE`. Each allow and deny is audited once. On success the request carries
+ * `request.portcullis = { principal, token, resource? }` and `request.user = principal`.
+ *
+ * Only HTTP is supported out of the box; other context types (`rpc`, `ws`, `graphql`) are denied
+ * with 500 `ERR_INTERNAL` and a log line saying why, never let through. Support another transport
+ * by subclassing and overriding the protected hooks `getRequest`, `getResponse`, `extractToken`
+ * and `onDenied`.
+ *
+ * @example
+ * ```ts
+ * @Injectable()
+ * export class GqlPortcullisGuard extends PortcullisGuard {
+ *   protected override getRequest(context: ExecutionContext) {
+ *     return GqlExecutionContext.create(context).getContext().req;
+ *   }
+ *   protected override getResponse(context: ExecutionContext) {
+ *     return GqlExecutionContext.create(context).getContext().res;
+ *   }
+ * }
+ * ```
+ */
+@Injectable()
+export class PortcullisGuard implements CanActivate {
+  protected readonly logger = new Logger('Portcullis');
+  private readonly requirements: RouteRequirementsCache;
+  private readonly compiled = new WeakMap<RouteRequirements, CompiledRoute>();
+  private readonly ownershipRules = new WeakMap<OwnedResourceSpec, Rule>();
+  private readonly instances = new Map<Type, unknown>();
+
+  constructor(
+    protected readonly reflector: Reflector,
+    @Inject(PORTCULLIS) protected readonly portcullis: Portcullis,
+    protected readonly moduleRef: ModuleRef,
+    @Inject(PORTCULLIS_MODULE_OPTIONS) protected readonly options: PortcullisModuleOptions,
+  ) {
+    this.requirements = new RouteRequirementsCache(reflector);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const requirements = this.requirements.get(context.getClass(), context.getHandler());
+    // Public routes need no request at all, so they work in any context type.
+    if (requirements.isPublic) return true;
+    let request: unknown;
+    let auth: GuardAuth | undefined;
+    try {
+      const req = this.getRequest(context);
+      request = req;
+      auth = await this.authenticate(req, context);
+      this.attach(req, auth);
+      if (!requirements.hasRules) {
+        throw new PortcullisError('ERR_NO_RULE', { reason: `${this.handlerName(context)} has no rule and is not @Public()` });
+      }
+      const reason = await this.authorize(requirements, auth, req, context);
+      this.audit({ allowed: true, reason }, auth, request);
+      return true;
+    } catch (error) {
+      return this.onDenied(error, context, request, auth);
+    }
+  }
+
+  /**
+   * The request object of this context. HTTP only: any other context type is refused here, so a
+   * transport this guard does not understand can never slip through unauthenticated.
+   */
+  protected getRequest(context: ExecutionContext): object {
+    const type = context.getType<string>();
+    if (type !== 'http') {
+      throw new PortcullisError('ERR_INTERNAL', {
+        reason:
+          `PortcullisGuard denied a "${type}" call to ${this.handlerName(context)}: only HTTP is supported. ` +
+          'Mark the handler @Public(), or subclass PortcullisGuard and override getRequest()/getResponse() for this transport.',
+      });
+    }
+    return context.switchToHttp().getRequest<object>();
+  }
+
+  /** The response object, where denial headers are set. `undefined` when there is none. */
+  protected getResponse(context: ExecutionContext): unknown {
+    return context.getType() === 'http' ? context.switchToHttp().getResponse<unknown>() : undefined;
+  }
+
+  /**
+   * Returns a bearer token found somewhere other than the `Authorization` header (e.g. a WebSocket
+   * handshake), or `undefined` to use core's RFC 6750 extraction from the request. The returned
+   * token is verified exactly like a header token.
+   */
+  protected extractToken(_request: object, _context: ExecutionContext): string | undefined {
+    return undefined;
+  }
+
+  /** Authenticates the caller. Throws a `PortcullisError` (401, 400 or 503) on failure. */
+  protected async authenticate(request: object, context: ExecutionContext): Promise<GuardAuth> {
+    const token = this.extractToken(request, context);
+    return token !== undefined
+      ? this.portcullis.authenticateToken(token)
+      : this.portcullis.authenticate(toHttpRequestLike(request));
+  }
+
+  /** Stores the auth state on the request (`request.portcullis`, and `request.user`). */
+  protected attach(request: object, auth: GuardAuth): void {
+    setState(request, { principal: auth.principal, ...(auth.token ? { token: auth.token } : {}) }, true);
+  }
+
+  /**
+   * Answers a denial: audits it, sets the challenge headers on the response (so even a custom
+   * exception filter that only writes the body sends them), and throws a
+   * `PortcullisHttpException`. Unexpected errors become 500 `ERR_INTERNAL`; their details are logged
+   * here and never sent.
+   */
+  protected onDenied(error: unknown, context: ExecutionContext, request: unknown, auth: GuardAuth | undefined): never {
+    const portcullisError =
+      error instanceof PortcullisHttpException
+        ? error.portcullisError
+        : error instanceof PortcullisError
+          ? error
+          : new PortcullisError('ERR_INTERNAL', { cause: error, reason: `unexpected error while guarding ${this.handlerName(context)}` });
+    if (portcullisError.code === 'ERR_INTERNAL') {
+      const cause = (portcullisError as { cause?: unknown }).cause;
+      this.logger.error(portcullisError.reason ?? 'internal error in PortcullisGuard', cause instanceof Error ? cause.stack : undefined);
+    }
+    this.audit({ allowed: false, error: portcullisError, detail: portcullisError.reason }, auth, request);
+    const exception = new PortcullisHttpException(this.portcullis.toHttpResponse(portcullisError), portcullisError);
+    setResponseHeaders(this.getResponse(context), exception.headers);
+    throw exception;
+  }
+
+  /** Decides every rule of the route with core; throws the first denial's error. Returns the allow reasons. */
+  protected async authorize(
+    requirements: RouteRequirements,
+    auth: GuardAuth,
+    request: object,
+    context: ExecutionContext,
+  ): Promise<string> {
+    const route = this.compile(requirements);
+    const method = methodOf(request);
+    const pattern = routePatternOf(request);
+    let decisionContext: DecisionContext = {
+      principal: auth.principal,
+      action: method && pattern ? `${method} ${pattern}` : this.handlerName(context),
+      environment: {
+        now: new Date(this.options.now ? this.options.now() : Date.now()),
+        ip: ipOf(request),
+        params: (request as { params?: unknown }).params ?? {},
+      },
+    };
+    const reasons: string[] = [];
+    const check = (rule: Rule): void => {
+      const decision = this.portcullis.decide(rule, decisionContext);
+      if (!decision.allowed) throw decision.error;
+      reasons.push(decision.reason);
+    };
+
+    route.principalRules.forEach(check);
+
+    if (route.ownedResource) {
+      const spec = route.ownedResource;
+      const resolver = this.instance<ResourceResolver<unknown>>(spec.resolver, '@OwnedResource');
+      const resource = await this.loadResource(spec, resolver, auth, request);
+      decisionContext = { ...decisionContext, resource };
+      check(this.ownership(spec, resolver));
+      this.attachResource(request, resource);
+    }
+
+    route.resourceRules.forEach(check);
+
+    for (const { name, type } of route.classPolicies) {
+      const instance = this.instance<PortcullisPolicy>(type, '@Policy');
+      let result: Awaited<ReturnType<PortcullisPolicy['evaluate']>>;
+      try {
+        result = await instance.evaluate(decisionContext, request);
+      } catch (cause) {
+        throw new PortcullisError('ERR_INTERNAL', { cause, reason: `policy ${name} threw` });
+      }
+      // The (possibly async) result is handed to core as a synchronous policy, so core validates it
+      // and records the decision like any other rule.
+      check(policy(name, () => result));
+    }
+    return reasons.join('; ');
+  }
+
+  private compile(requirements: RouteRequirements): CompiledRoute {
+    let route = this.compiled.get(requirements);
+    if (!route) {
+      route = compileRoute(requirements);
+      this.compiled.set(requirements, route);
+    }
+    return route;
+  }
+
+  private ownership(spec: OwnedResourceSpec, resolver: ResourceResolver<unknown>): Rule {
+    let rule = this.ownershipRules.get(spec);
+    if (!rule) {
+      rule = ownershipRule(spec, resolver);
+      this.ownershipRules.set(spec, rule);
+    }
+    return rule;
+  }
+
+  private async loadResource(
+    spec: OwnedResourceSpec,
+    resolver: ResourceResolver<unknown>,
+    auth: GuardAuth,
+    request: object,
+  ): Promise<unknown> {
+    const id = paramOf(request, spec.param);
+    // No id: nothing to load. The ownership rule then answers the same 404 as for a missing resource.
+    if (id === undefined || id === '') return undefined;
+    try {
+      return await resolver.load(id, auth.principal, request);
+    } catch (cause) {
+      // Never allow, never leak: the client gets a bare 500, the log gets the cause.
+      throw new PortcullisError('ERR_INTERNAL', { cause, reason: `${spec.resolver.name}.load() threw` });
+    }
+  }
+
+  private attachResource(request: object, resource: unknown): void {
+    const state = stateOf(request);
+    if (state) setState(request, { ...state, resource } as PortcullisRequestState, false);
+  }
+
+  /** Resolves an injectable (resolver or policy class) from any module, once. */
+  private instance<T>(type: Type, usedBy: string): T {
+    let instance = this.instances.get(type);
+    if (instance === undefined) {
+      try {
+        instance = this.moduleRef.get(type, { strict: false });
+      } catch (cause) {
+        throw new PortcullisError('ERR_INTERNAL', {
+          cause,
+          reason: `${type.name} (used by ${usedBy}) is not a provider: add it to the providers of a module`,
+        });
+      }
+      this.instances.set(type, instance);
+    }
+    return instance as T;
+  }
+
+  private audit(
+    outcome: { allowed: true; reason: string } | { allowed: false; error: unknown; detail?: string },
+    auth: GuardAuth | undefined,
+    request: unknown,
+  ): void {
+    const info: AuditRequestInfo = { method: methodOf(request), route: routePatternOf(request) };
+    if (auth === undefined || auth.token !== undefined) {
+      this.portcullis.auditDecision(outcome, auth as AuthContext | undefined, info);
+      return;
+    }
+    // A principal mapped from `request.user` has no verified token here: same event, no token fields.
+    const { principal } = auth;
+    this.portcullis.audit({
+      decision: outcome.allowed ? 'allow' : 'deny',
+      reason: outcome.allowed ? outcome.reason : outcome.error instanceof PortcullisError ? outcome.error.code : 'ERR_INTERNAL',
+      subject: principal.subject,
+      clientId: principal.clientId,
+      tenant: principal.tenant,
+      tokenId: principal.tokenId,
+      ...info,
+      ...(outcome.allowed ? {} : outcome.detail ? { detail: outcome.detail } : {}),
+    });
+  }
+
+  protected handlerName(context: ExecutionContext): string {
+    return `${context.getClass()?.name ?? 'unknown'}.${context.getHandler()?.name ?? 'unknown'}`;
+  }
+}
