@@ -14,7 +14,9 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
     await server.close();
     process.exitCode = 0;
   } catch (error) {
-    console.error(`auth-server: error while stopping on ${signal}: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `auth-server: error while stopping on ${signal}: ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exitCode = 1;
   }
 }

@@ -98,7 +98,8 @@ export function buildProviderConfiguration(options: ProviderConfigurationOptions
       ctx.type = 'html';
       ctx.body = layout(
         'Something went wrong',
-        html`<p class="error"><code>${out.error}</code></p>${out.error_description === undefined ? '' : html`<p>${out.error_description}</p>`}`,
+        html`<p class="error"><code>${out.error}</code></p>
+          ${out.error_description === undefined ? '' : html`<p>${out.error_description}</p>`}`,
       );
     },
     features: {

@@ -20,6 +20,8 @@ if (values.help) {
 } else {
   const file = keysFileFromEnv(process.env);
   const { added, removed } = await rotateSigningKeys(file, { prune: values.prune });
-  console.log(`keys:rotate: ${file}: added ${added.join(', ')}${removed.length > 0 ? `; removed ${removed.join(', ')}` : ''}`);
+  console.log(
+    `keys:rotate: ${file}: added ${added.join(', ')}${removed.length > 0 ? `; removed ${removed.join(', ')}` : ''}`,
+  );
   console.log('keys:rotate: restart the auth server to sign with the new keys');
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { isAbsolute, join } from 'node:path';
-import { DEFAULT_KEYS_FILE, DEV_CLIENT_SECRETS, defaultIssuer, loadConfig, ORDERS_API_RESOURCE } from '../src/config.js';
+import {
+  DEFAULT_KEYS_FILE,
+  DEV_CLIENT_SECRETS,
+  defaultIssuer,
+  loadConfig,
+  ORDERS_API_RESOURCE,
+} from '../src/config.js';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
@@ -72,7 +78,9 @@ describe('loadConfig', () => {
     const secrets = { ORDERS_BACKOFFICE_CLIENT_SECRET: 'b', FULFILMENT_SERVICE_CLIENT_SECRET: 'f' };
     expect(() => loadConfig({ NODE_ENV: 'production', ...secrets })).toThrow(/COOKIE_KEYS/);
     expect(() => loadConfig({ NODE_ENV: 'production', COOKIE_KEYS: 'k' })).toThrow(/CLIENT_SECRET/);
-    expect(() => loadConfig({ NODE_ENV: 'production', COOKIE_KEYS: 'k', ORDERS_BACKOFFICE_CLIENT_SECRET: 'b' })).toThrow(/CLIENT_SECRET/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', COOKIE_KEYS: 'k', ORDERS_BACKOFFICE_CLIENT_SECRET: 'b' }),
+    ).toThrow(/CLIENT_SECRET/);
     expect(loadConfig({ NODE_ENV: 'production', COOKIE_KEYS: 'k', ...secrets }).clientSecrets).toEqual({
       ordersBackoffice: 'b',
       fulfilmentService: 'f',

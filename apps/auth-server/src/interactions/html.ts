@@ -56,23 +56,55 @@ function render(value: unknown): string {
  */
 export function layout(title: string, body: Html): string {
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · Portcullis dev auth server</title>
-<style>
-body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#222}
-.dev{background:#fff3cd;border:1px solid #e0c36a;padding:.5rem .75rem;border-radius:4px;font-size:.9rem}
-label{display:block;margin:.75rem 0 .25rem}input{width:100%;padding:.4rem;box-sizing:border-box}
-button{margin-top:1rem;padding:.5rem 1rem}.error{color:#a00}code{background:#f4f4f4;padding:0 .25rem}
-</style>
-</head>
-<body>
-<p class="dev"><strong>DEV ONLY</strong> reference authorization server. Seeded users: alice, bob, carol, sam, ada; password <code>password</code>.</p>
-<h1>${title}</h1>
-${body}
-</body>
-</html>
-`.html;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} · Portcullis dev auth server</title>
+        <style>
+          body {
+            font-family: system-ui, sans-serif;
+            max-width: 32rem;
+            margin: 2rem auto;
+            padding: 0 1rem;
+            color: #222;
+          }
+          .dev {
+            background: #fff3cd;
+            border: 1px solid #e0c36a;
+            padding: 0.5rem 0.75rem;
+            border-radius: 4px;
+            font-size: 0.9rem;
+          }
+          label {
+            display: block;
+            margin: 0.75rem 0 0.25rem;
+          }
+          input {
+            width: 100%;
+            padding: 0.4rem;
+            box-sizing: border-box;
+          }
+          button {
+            margin-top: 1rem;
+            padding: 0.5rem 1rem;
+          }
+          .error {
+            color: #a00;
+          }
+          code {
+            background: #f4f4f4;
+            padding: 0 0.25rem;
+          }
+        </style>
+      </head>
+      <body>
+        <p class="dev">
+          <strong>DEV ONLY</strong> reference authorization server. Seeded users: alice, bob, carol, sam, ada; password
+          <code>password</code>.
+        </p>
+        <h1>${title}</h1>
+        ${body}
+      </body>
+    </html> `.html;
 }

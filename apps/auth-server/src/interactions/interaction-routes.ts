@@ -71,14 +71,25 @@ export function interactionRoutes(provider: Provider): ProviderMiddleware {
       // oidc-provider errors (e.g. SessionNotFound) carry a status and fixed, non-secret texts.
       const e = error as { statusCode?: unknown; error?: unknown; error_description?: unknown };
       if (typeof e.statusCode === 'number' && typeof e.error === 'string') {
-        return renderError(ctx, e.statusCode, e.error, typeof e.error_description === 'string' ? e.error_description : '');
+        return renderError(
+          ctx,
+          e.statusCode,
+          e.error,
+          typeof e.error_description === 'string' ? e.error_description : '',
+        );
       }
       throw error;
     }
   };
 }
 
-async function showPrompt(provider: Provider, ctx: Ctx, interaction: Interaction, loginError?: string, username = ''): Promise<void> {
+async function showPrompt(
+  provider: Provider,
+  ctx: Ctx,
+  interaction: Interaction,
+  loginError?: string,
+  username = '',
+): Promise<void> {
   const clientId = String(interaction.params['client_id'] ?? '');
   const client = await provider.Client.find(clientId);
   const clientName = client?.clientName ?? clientId;
@@ -90,15 +101,15 @@ async function showPrompt(provider: Provider, ctx: Ctx, interaction: Interaction
     ctx.body = layout(
       'Sign in',
       html`<p>to continue to <strong>${clientName}</strong> (<code>${clientId}</code>)</p>
-${loginError === undefined ? '' : html`<p class="error" role="alert">${loginError}</p>`}
-<form method="post" action="/interaction/${uid}/login" autocomplete="off">
-<label for="username">Username</label>
-<input id="username" name="username" required autofocus value="${username}">
-<label for="password">Password</label>
-<input id="password" name="password" type="password" required>
-<button type="submit">Sign in</button>
-</form>
-<form method="post" action="/interaction/${uid}/abort"><button type="submit">Cancel</button></form>`,
+        ${loginError === undefined ? '' : html`<p class="error" role="alert">${loginError}</p>`}
+        <form method="post" action="/interaction/${uid}/login" autocomplete="off">
+          <label for="username">Username</label>
+          <input id="username" name="username" required autofocus value="${username}" />
+          <label for="password">Password</label>
+          <input id="password" name="password" type="password" required />
+          <button type="submit">Sign in</button>
+        </form>
+        <form method="post" action="/interaction/${uid}/abort"><button type="submit">Cancel</button></form>`,
     );
     return;
   }
@@ -109,13 +120,24 @@ ${loginError === undefined ? '' : html`<p class="error" role="alert">${loginErro
     ctx.type = 'html';
     ctx.body = layout(
       'Authorize access',
-      html`<p><strong>${clientName}</strong> (<code>${clientId}</code>) asks for access as
-<strong>${interaction.session?.accountId ?? ''}</strong>.</p>
-<p>Scopes:</p>
-<ul>${scopes.map((s) => html`<li><code>${s}</code></li>`)}</ul>
-${resources.length > 0 ? html`<p>For the API:</p><ul>${resources.map((r) => html`<li><code>${r}</code></li>`)}</ul>` : ''}
-<form method="post" action="/interaction/${uid}/confirm"><button type="submit">Allow</button></form>
-<form method="post" action="/interaction/${uid}/abort"><button type="submit">Deny</button></form>`,
+      html`<p>
+          <strong>${clientName}</strong> (<code>${clientId}</code>) asks for access as
+          <strong>${interaction.session?.accountId ?? ''}</strong>.
+        </p>
+        <p>Scopes:</p>
+        <ul>
+          ${scopes.map((s) => html`<li><code>${s}</code></li>`)}
+        </ul>
+        ${
+          resources.length > 0
+            ? html`<p>For the API:</p>
+                <ul>
+                  ${resources.map((r) => html`<li><code>${r}</code></li>`)}
+                </ul>`
+            : ''
+        }
+        <form method="post" action="/interaction/${uid}/confirm"><button type="submit">Allow</button></form>
+        <form method="post" action="/interaction/${uid}/abort"><button type="submit">Deny</button></form>`,
     );
     return;
   }
@@ -185,7 +207,8 @@ function renderError(ctx: Ctx, status: number, error: string, description: strin
 }
 
 function errorBody(error: string, description: string): Html {
-  return html`<p class="error"><code>${error}</code></p>${description === '' ? '' : html`<p>${description}</p>`}`;
+  return html`<p class="error"><code>${error}</code></p>
+    ${description === '' ? '' : html`<p>${description}</p>`}`;
 }
 
 /** Reads an `application/x-www-form-urlencoded` body of at most {@link MAX_FORM_BYTES}. */
@@ -205,5 +228,9 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 }
 
 function formError(statusCode: number, description: string): Error {
-  return Object.assign(new Error(description), { statusCode, error: 'invalid_request', error_description: description });
+  return Object.assign(new Error(description), {
+    statusCode,
+    error: 'invalid_request',
+    error_description: description,
+  });
 }

@@ -36,7 +36,10 @@ export interface RotationResult {
 export async function generateSigningKeys(): Promise<PrivateSigningJwk[]> {
   const keys: PrivateSigningJwk[] = [];
   for (const alg of SIGNING_ALGORITHMS) {
-    const { privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
+    const { privateKey } = await generateKeyPair(alg, {
+      extractable: true,
+      ...(alg === 'RS256' ? { modulusLength: 2048 } : {}),
+    });
     const jwk = await exportJWK(privateKey);
     const kid = await calculateJwkThumbprint(jwk, 'sha256');
     keys.push({ ...jwk, kid, alg, use: 'sig' } as PrivateSigningJwk);
@@ -116,7 +119,9 @@ export async function readSigningKeys(file: string): Promise<PrivateSigningJwk[]
   }
   const keys = (parsed as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(keys) || keys.length === 0 || !keys.every(isPrivateSigningJwk)) {
-    throw new Error(`signing keys file ${file} is not a private JWK set with kid/alg/use on every key; delete it to generate new keys`);
+    throw new Error(
+      `signing keys file ${file} is not a private JWK set with kid/alg/use on every key; delete it to generate new keys`,
+    );
   }
   if (new Set(keys.map((k) => k.kid)).size !== keys.length) {
     throw new Error(`signing keys file ${file} has duplicate kid values`);

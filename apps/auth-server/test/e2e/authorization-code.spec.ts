@@ -11,7 +11,12 @@ describe('authorization code + PKCE', () => {
   let web: client.Configuration;
   let jwks: JWTVerifyGetKey;
   const verify = (token: string) =>
-    jwtVerify(token, jwks, { issuer: as.server.issuer, audience: ORDERS_API_RESOURCE, typ: 'at+jwt', algorithms: ['ES256'] });
+    jwtVerify(token, jwks, {
+      issuer: as.server.issuer,
+      audience: ORDERS_API_RESOURCE,
+      typ: 'at+jwt',
+      algorithms: ['ES256'],
+    });
 
   beforeAll(async () => {
     as = await startAuthServer();
@@ -45,7 +50,18 @@ describe('authorization code + PKCE', () => {
       org_id: 'acme',
     });
     expect(payload.exp! - payload.iat!).toBe(900);
-    expect(Object.keys(payload).sort()).toEqual(['aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'org_id', 'roles', 'scope', 'sub']);
+    expect(Object.keys(payload).sort()).toEqual([
+      'aud',
+      'client_id',
+      'exp',
+      'iat',
+      'iss',
+      'jti',
+      'org_id',
+      'roles',
+      'scope',
+      'sub',
+    ]);
   });
 
   it.each([
@@ -61,7 +77,10 @@ describe('authorization code + PKCE', () => {
   });
 
   it('works on the localhost redirect URI too', async () => {
-    const { tokens } = await signIn(web, 'alice', { redirect_uri: 'http://localhost:8080/callback', scope: 'orders:read' });
+    const { tokens } = await signIn(web, 'alice', {
+      redirect_uri: 'http://localhost:8080/callback',
+      scope: 'orders:read',
+    });
     expect((await verify(tokens.access_token)).payload.sub).toBe('alice');
   });
 
@@ -78,7 +97,11 @@ describe('authorization code + PKCE', () => {
       [web, WEB_REDIRECT_URI],
       [await as.clientConfig('orders-backoffice'), BACKOFFICE_REDIRECT_URI],
     ] as const) {
-      const url = client.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'orders:read', state: 's1' });
+      const url = client.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri,
+        scope: 'orders:read',
+        state: 's1',
+      });
       const { callbackUrl, pages } = await authorizeInBrowser(url, { username: 'alice', password: 'password' });
       expect(pages).toEqual([]); // refused before any login
       expect(callbackUrl.searchParams.get('error')).toBe('invalid_request');
@@ -119,7 +142,9 @@ describe('authorization code + PKCE', () => {
     const checks = { pkceCodeVerifier: prepared.verifier, expectedState: prepared.state };
 
     const first = await client.authorizationCodeGrant(web, callbackUrl, checks);
-    await expect(client.authorizationCodeGrant(web, callbackUrl, checks)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.authorizationCodeGrant(web, callbackUrl, checks)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
     // oidc-provider revokes the grant on code reuse: the first refresh token is dead too.
     await expect(client.refreshTokenGrant(web, first.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
@@ -132,7 +157,10 @@ describe('authorization code + PKCE', () => {
   });
 
   it('refuses a resource other than the orders API with invalid_target (SPEC 183)', async () => {
-    const prepared = await prepareAuthorization(web, { scope: 'orders:read', resource: 'https://api.portcullis.test/billing' });
+    const prepared = await prepareAuthorization(web, {
+      scope: 'orders:read',
+      resource: 'https://api.portcullis.test/billing',
+    });
     const { callbackUrl, pages } = await authorizeInBrowser(prepared.url, { username: 'alice', password: 'password' });
     expect(pages).toEqual([]);
     expect(callbackUrl.searchParams.get('error')).toBe('invalid_target');
@@ -173,8 +201,15 @@ describe('authorization code + PKCE', () => {
 
     const right = await browser.post(new URL(form![1]!, prepared.url), { username: 'carol', password: 'password' });
     expect(right.status).toBe(303);
-    const { callbackUrl } = await authorizeInBrowser(new URL(right.headers.get('location')!, prepared.url), { username: 'carol', password: 'password' }, browser);
-    const tokens = await client.authorizationCodeGrant(web, callbackUrl, { pkceCodeVerifier: prepared.verifier, expectedState: prepared.state });
+    const { callbackUrl } = await authorizeInBrowser(
+      new URL(right.headers.get('location')!, prepared.url),
+      { username: 'carol', password: 'password' },
+      browser,
+    );
+    const tokens = await client.authorizationCodeGrant(web, callbackUrl, {
+      pkceCodeVerifier: prepared.verifier,
+      expectedState: prepared.state,
+    });
     expect((await verify(tokens.access_token)).payload).toMatchObject({ sub: 'carol', org_id: 'globex' });
   });
 
@@ -201,7 +236,11 @@ describe('authorization code + PKCE', () => {
       const abort = /action="(\/interaction\/[\w-]+\/abort)"/.exec(page);
       const denied = await browser.post(new URL(abort![1]!, next), {});
       expect(denied.status).toBe(303);
-      const { callbackUrl } = await authorizeInBrowser(new URL(denied.headers.get('location')!, next), { username: 'bob', password: 'password' }, browser);
+      const { callbackUrl } = await authorizeInBrowser(
+        new URL(denied.headers.get('location')!, next),
+        { username: 'bob', password: 'password' },
+        browser,
+      );
       expect(callbackUrl.searchParams.get('error')).toBe('access_denied');
       break;
     }

@@ -46,7 +46,9 @@ describe('client credentials (fulfilment-service)', () => {
 
   it('signs with the first ES256 key of the published set', async () => {
     const tokens = await client.clientCredentialsGrant(service, { scope: 'orders:fulfil' });
-    const { keys } = (await (await fetch(service.serverMetadata().jwks_uri!)).json()) as { keys: Array<{ kid: string; alg: string }> };
+    const { keys } = (await (await fetch(service.serverMetadata().jwks_uri!)).json()) as {
+      keys: Array<{ kid: string; alg: string }>;
+    };
     expect(decodeProtectedHeader(tokens.access_token).kid).toBe(keys.find((k) => k.alg === 'ES256')!.kid);
   });
 
@@ -54,19 +56,27 @@ describe('client credentials (fulfilment-service)', () => {
     await expect(client.clientCredentialsGrant(service, { scope: 'orders:read' })).rejects.toMatchObject({
       error: 'invalid_scope',
     });
-    await expect(client.clientCredentialsGrant(service, { scope: 'orders:fulfil orders:write' })).rejects.toMatchObject({
-      error: 'invalid_scope',
-    });
+    await expect(client.clientCredentialsGrant(service, { scope: 'orders:fulfil orders:write' })).rejects.toMatchObject(
+      {
+        error: 'invalid_scope',
+      },
+    );
   });
 
   it('refuses a resource other than the orders API with invalid_target (SPEC 183)', async () => {
     await expect(
-      client.clientCredentialsGrant(service, { scope: 'orders:fulfil', resource: 'https://api.portcullis.test/billing' }),
+      client.clientCredentialsGrant(service, {
+        scope: 'orders:fulfil',
+        resource: 'https://api.portcullis.test/billing',
+      }),
     ).rejects.toMatchObject({ error: 'invalid_target' });
   });
 
   it('accepts the orders API named explicitly as the resource', async () => {
-    const tokens = await client.clientCredentialsGrant(service, { scope: 'orders:fulfil', resource: ORDERS_API_RESOURCE });
+    const tokens = await client.clientCredentialsGrant(service, {
+      scope: 'orders:fulfil',
+      resource: ORDERS_API_RESOURCE,
+    });
     expect(tokens.scope).toBe('orders:fulfil');
   });
 

@@ -18,7 +18,11 @@ describe('discovery', () => {
     expect(meta.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(meta.response_types_supported).toEqual(['code']); // no implicit or hybrid
     expect(meta.code_challenge_methods_supported).toEqual(['S256']); // no plain
-    expect([...(meta.grant_types_supported ?? [])].sort()).toEqual(['authorization_code', 'client_credentials', 'refresh_token']);
+    expect([...(meta.grant_types_supported ?? [])].sort()).toEqual([
+      'authorization_code',
+      'client_credentials',
+      'refresh_token',
+    ]);
     expect(meta.grant_types_supported).not.toContain('password');
     expect(meta.grant_types_supported).not.toContain('implicit');
     expect(meta.grant_types_supported).not.toContain('urn:ietf:params:oauth:grant-type:device_code');

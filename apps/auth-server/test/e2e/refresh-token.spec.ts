@@ -32,7 +32,12 @@ describe('refresh tokens: rotation and reuse detection (SPEC 139)', () => {
       audience: ORDERS_API_RESOURCE,
       typ: 'at+jwt',
     });
-    expect(payload).toMatchObject({ sub: 'alice', roles: ['customer'], org_id: 'acme', scope: 'orders:read orders:write' });
+    expect(payload).toMatchObject({
+      sub: 'alice',
+      roles: ['customer'],
+      org_id: 'acme',
+      scope: 'orders:read orders:write',
+    });
     expect(payload.exp! - payload.iat!).toBe(900);
 
     // R1 again: refused, and the grant behind it is revoked...
@@ -55,12 +60,16 @@ describe('refresh tokens: rotation and reuse detection (SPEC 139)', () => {
   it('refuses a refresh token of another client', async () => {
     const backoffice = await as.clientConfig('orders-backoffice');
     const { tokens } = await signIn(backoffice, 'sam', { redirect_uri: BACKOFFICE_REDIRECT_URI });
-    await expect(client.refreshTokenGrant(web, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.refreshTokenGrant(web, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 
   it('refuses to widen the scope on refresh', async () => {
     const { tokens } = await signIn(web, 'carol', { scope: 'orders:read' });
-    await expect(client.refreshTokenGrant(web, tokens.refresh_token!, { scope: 'orders:read orders:write' })).rejects.toMatchObject({
+    await expect(
+      client.refreshTokenGrant(web, tokens.refresh_token!, { scope: 'orders:read orders:write' }),
+    ).rejects.toMatchObject({
       error: 'invalid_scope',
     });
   });

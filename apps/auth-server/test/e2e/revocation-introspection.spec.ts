@@ -22,13 +22,17 @@ describe('revocation (RFC 7009) and introspection (RFC 7662), JWT access tokens 
 
   it('answers 200 to the revocation of a garbage token, for public and confidential clients (SPEC 140)', async () => {
     await expect(client.tokenRevocation(web, 'garbage')).resolves.toBeUndefined();
-    await expect(client.tokenRevocation(backoffice, 'garbage', { token_type_hint: 'refresh_token' })).resolves.toBeUndefined();
+    await expect(
+      client.tokenRevocation(backoffice, 'garbage', { token_type_hint: 'refresh_token' }),
+    ).resolves.toBeUndefined();
   });
 
   it('revokes a refresh token: the grant is gone and refreshing fails', async () => {
     const { tokens } = await signIn(web, 'alice');
     await client.tokenRevocation(web, tokens.refresh_token!, { token_type_hint: 'refresh_token' });
-    await expect(client.refreshTokenGrant(web, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.refreshTokenGrant(web, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 
   it('introspects an active refresh token for a confidential client', async () => {
@@ -59,8 +63,12 @@ describe('revocation (RFC 7009) and introspection (RFC 7662), JWT access tokens 
     // A JWT access token is self-contained: resource servers verify it with the JWKS, and it
     // lives until `exp` (15 minutes). Use ACCESS_TOKEN_FORMAT=opaque for introspection mode.
     const tokens = await client.clientCredentialsGrant(service, { scope: 'orders:fulfil' });
-    await expect(client.tokenIntrospection(service, tokens.access_token)).rejects.toMatchObject({ error: 'unsupported_token_type' });
-    await expect(client.tokenRevocation(service, tokens.access_token)).rejects.toMatchObject({ error: 'unsupported_token_type' });
+    await expect(client.tokenIntrospection(service, tokens.access_token)).rejects.toMatchObject({
+      error: 'unsupported_token_type',
+    });
+    await expect(client.tokenRevocation(service, tokens.access_token)).rejects.toMatchObject({
+      error: 'unsupported_token_type',
+    });
   });
 
   it('requires client authentication at the introspection endpoint (hand-built refusal request)', async () => {
@@ -123,9 +131,14 @@ describe('introspection mode (ACCESS_TOKEN_FORMAT=opaque)', () => {
   it('deactivates the access tokens of a grant revoked by refresh-token reuse (SPEC 139, introspection mode)', async () => {
     const { tokens } = await signIn(web, 'carol', { scope: 'orders:read' });
     const second = await client.refreshTokenGrant(web, tokens.refresh_token!);
-    await expect(client.tokenIntrospection(service, second.access_token)).resolves.toMatchObject({ active: true, sub: 'carol' });
+    await expect(client.tokenIntrospection(service, second.access_token)).resolves.toMatchObject({
+      active: true,
+      sub: 'carol',
+    });
 
-    await expect(client.refreshTokenGrant(web, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(client.refreshTokenGrant(web, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
     await expect(client.tokenIntrospection(service, tokens.access_token)).resolves.toEqual({ active: false });
     await expect(client.tokenIntrospection(service, second.access_token)).resolves.toEqual({ active: false });
   });

@@ -14,7 +14,9 @@ async function publishedKids(as: TestAuthServer): Promise<string[]> {
 }
 
 async function serviceToken(as: TestAuthServer): Promise<string> {
-  const tokens = await client.clientCredentialsGrant(await as.clientConfig('fulfilment-service'), { scope: 'orders:fulfil' });
+  const tokens = await client.clientCredentialsGrant(await as.clientConfig('fulfilment-service'), {
+    scope: 'orders:fulfil',
+  });
   return tokens.access_token;
 }
 

@@ -3,7 +3,9 @@ import { escapeHtml, html, layout } from '../../src/interactions/html.js';
 
 describe('html escaping', () => {
   it('escapes the characters that can break out of text or a quoted attribute', () => {
-    expect(escapeHtml(`<a href="x" onclick='y'>&\`=`)).toBe('&lt;a href&#61;&quot;x&quot; onclick&#61;&#39;y&#39;&gt;&amp;&#96;&#61;');
+    expect(escapeHtml(`<a href="x" onclick='y'>&\`=`)).toBe(
+      '&lt;a href&#61;&quot;x&quot; onclick&#61;&#39;y&#39;&gt;&amp;&#96;&#61;',
+    );
   });
 
   it('escapes every interpolated value of the html template, arrays included, but not nested html', () => {

@@ -73,8 +73,16 @@ describe('signing keys file', () => {
   it.each([
     ['not JSON', 'nope', /not JSON/],
     ['no keys', '{"keys":[]}', /not a private JWK set/],
-    ['public keys only', JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'a', y: 'b', kid: 'k', alg: 'ES256', use: 'sig' }] }), /not a private JWK set/],
-    ['alg not matching kty', JSON.stringify({ keys: [{ kty: 'RSA', n: 'a', e: 'AQAB', d: 'x', kid: 'k', alg: 'ES256', use: 'sig' }] }), /not a private JWK set/],
+    [
+      'public keys only',
+      JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'a', y: 'b', kid: 'k', alg: 'ES256', use: 'sig' }] }),
+      /not a private JWK set/,
+    ],
+    [
+      'alg not matching kty',
+      JSON.stringify({ keys: [{ kty: 'RSA', n: 'a', e: 'AQAB', d: 'x', kid: 'k', alg: 'ES256', use: 'sig' }] }),
+      /not a private JWK set/,
+    ],
   ])('refuses a keys file with %s', async (_name, content, message) => {
     await loadOrCreateSigningKeys(file); // creates the folder
     await writeFile(file, content);

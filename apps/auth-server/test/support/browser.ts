@@ -87,7 +87,8 @@ export async function authorizeInBrowser(
       continue;
     }
     const page = await response.text();
-    if (response.status !== 200) throw new Error(`unexpected ${response.status} at ${next.pathname}: ${page.slice(0, 400)}`);
+    if (response.status !== 200)
+      throw new Error(`unexpected ${response.status} at ${next.pathname}: ${page.slice(0, 400)}`);
     const action = /<form method="post" action="(\/interaction\/[\w-]+\/(login|confirm))"/.exec(page);
     if (action === null) throw new Error(`no login or consent form at ${next.pathname}`);
     pages.push(action[2] === 'login' ? 'login' : 'consent');

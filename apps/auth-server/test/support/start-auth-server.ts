@@ -58,7 +58,11 @@ export async function clientConfigFor(
     clientId === 'orders-web'
       ? client.None()
       : client.ClientSecretBasic(
-          clientId === 'orders-backoffice' ? config.clientSecrets.ordersBackoffice : config.clientSecrets.fulfilmentService,
+          clientId === 'orders-backoffice'
+            ? config.clientSecrets.ordersBackoffice
+            : config.clientSecrets.fulfilmentService,
         );
-  return client.discovery(new URL(server.issuer), clientId, undefined, auth, { execute: [client.allowInsecureRequests] });
+  return client.discovery(new URL(server.issuer), clientId, undefined, auth, {
+    execute: [client.allowInsecureRequests],
+  });
 }
