@@ -1,0 +1,89 @@
+import { PortcullisError } from '@portcullis/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { GLOBAL_SCOPE, requestState } from './request-state.js';
+import type { Pass, PassScope, RequestState } from './request-state.js';
+
+const MARK = Symbol('portcullis.express.middleware');
+
+/** What a Portcullis middleware is, for deny-by-default routers and start-up reports. */
+export interface MiddlewareInfo {
+  /** `scopes`, `roles`, `tenant`, `ownership`, `policy`, `rule`, `authenticated`, `public`, `router`. */
+  readonly kind: string;
+  readonly description: string;
+}
+
+type Marked = { readonly [MARK]?: MiddlewareInfo };
+
+/** Tags a function as a Portcullis middleware (a rule, `publicRoute()` or a deny-by-default router). */
+export function markMiddleware<F extends object>(fn: F, info: MiddlewareInfo): F {
+  Object.defineProperty(fn, MARK, { value: Object.freeze({ ...info }), enumerable: false });
+  return fn;
+}
+
+/** The Portcullis tag of a function, if it has one. */
+export function middlewareInfo(fn: unknown): MiddlewareInfo | undefined {
+  return typeof fn === 'function' ? (fn as Marked)[MARK] : undefined;
+}
+
+/**
+ * Where a check that is running now counts (see {@link PassScope}): the matched route when the
+ * check is part of that route's own stack, else the innermost deny-by-default router handling
+ * the request, else the global scope.
+ */
+function scopeOf(req: Request, fn: unknown, state: RequestState): PassScope {
+  const route = req.route as { stack?: unknown } | undefined;
+  // `req.route` is left in place after a route falls through, so membership of the running
+  // function in the route's stack is what tells a route-level check from router-level middleware.
+  if (route && Array.isArray(route.stack) && route.stack.some((layer: { handle?: unknown } | null) => layer?.handle === fn)) {
+    return route;
+  }
+  return state.routers.length > 0 ? (state.routers[state.routers.length - 1] as object) : GLOBAL_SCOPE;
+}
+
+/** Whether a pass counts for a handler of `route` right now. */
+export function passCounts(pass: Pass, route: object, state: RequestState): boolean {
+  return pass.scope === route || pass.scope === GLOBAL_SCOPE || state.routers.includes(pass.scope);
+}
+
+/** Records a passed check in the scope of the running middleware. */
+export function recordPass(req: Request, fn: unknown, isPublic: boolean): void {
+  const state = requestState(req);
+  state.passes.push({ scope: scopeOf(req, fn, state), public: isPublic });
+}
+
+/**
+ * Builds a Portcullis middleware from an async check. The check resolves when the request may
+ * continue (`'public'` for public markers, `'rule'` for rules that allowed) and rejects with the
+ * error to answer with.
+ *
+ * Why the plumbing: the returned function never returns a promise (Express 5 would attach a
+ * second rejection handler) and never throws; every outcome — including a loader or store that
+ * throws synchronously, rejects, or rejects with `undefined` — ends in exactly one `next()` or
+ * `next(error)` call, so a request can neither hang on an error nor slip through on one. That
+ * holds on Express 4 too, which ignores returned promises.
+ */
+export function defineCheck(info: MiddlewareInfo, check: (req: Request, res: Response) => Promise<'public' | 'rule'>): RequestHandler {
+  const middleware = function portcullisCheck(req: Request, res: Response, next: NextFunction): void {
+    let settled = false;
+    const settle = (error?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      if (error === undefined) next();
+      else next(error);
+    };
+    let running: Promise<'public' | 'rule'>;
+    try {
+      running = check(req, res);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    running.then(
+      (outcome) => {
+        recordPass(req, middleware, outcome === 'public');
+        settle();
+      },
+      (error: unknown) => settle(error ?? new PortcullisError('ERR_INTERNAL', { reason: 'a check rejected without a reason' })),
+    );
+  };
+  return markMiddleware(middleware, info);
+}

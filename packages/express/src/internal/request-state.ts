@@ -1,0 +1,57 @@
+import type { AuthContext, Portcullis } from '@portcullis/core';
+
+/**
+ * Where a Portcullis check passed. A pass only counts for handlers in the same place:
+ * - a `Route` object: the check ran inside that route's own stack;
+ * - a deny-by-default router function: the check ran as router-level middleware of it;
+ * - {@link GLOBAL_SCOPE}: the check ran outside any deny-by-default router (e.g. `app.use(rule)`),
+ *   or the gate let the request through as public (`publicPaths`).
+ */
+export type PassScope = object;
+
+/** Scope of checks that ran outside every deny-by-default router. */
+export const GLOBAL_SCOPE: PassScope = Object.freeze({ scope: 'global' });
+
+/** One check that passed: a rule that allowed, or an explicit public marker. */
+export interface Pass {
+  readonly scope: PassScope;
+  /** `true` for `publicRoute()` and `publicPaths`: no authentication happened. */
+  readonly public: boolean;
+}
+
+/**
+ * Per-request bookkeeping of the Express adapter. Kept under a module-private symbol, never on a
+ * property a client or another library could set: `req.auth` is only a *view* for handlers, and
+ * decisions never read it back (another middleware — `express-jwt` uses the same name — may
+ * have written it).
+ */
+export interface RequestState {
+  /** The instance that authenticates this request (set by the gate or a configured router). */
+  portcullis: Portcullis | undefined;
+  /** Memoised authentication: one verification per request and instance, however many rules ask. */
+  authentication: { readonly instance: Portcullis; readonly result: Promise<AuthContext> } | undefined;
+  /** The verified authentication, once known. */
+  auth: AuthContext | undefined;
+  /** The resource loaded by `requireOwnership`, for later rules (policies, tenant) and handlers. */
+  resource: { readonly value: unknown } | undefined;
+  /** Checks that passed so far. */
+  readonly passes: Pass[];
+  /** Deny-by-default routers currently handling the request, outermost first. */
+  readonly routers: object[];
+}
+
+const STATE = Symbol('portcullis.express.request-state');
+
+type Carrier = { [STATE]?: RequestState };
+
+/** The adapter state of a request, created on first use. */
+export function requestState(req: object): RequestState {
+  const carrier = req as Carrier;
+  let state = carrier[STATE];
+  if (state === undefined) {
+    state = { portcullis: undefined, authentication: undefined, auth: undefined, resource: undefined, passes: [], routers: [] };
+    // Non-enumerable: it must not show up when an app logs or serialises the request.
+    Object.defineProperty(carrier, STATE, { value: state, enumerable: false, configurable: false, writable: false });
+  }
+  return state;
+}

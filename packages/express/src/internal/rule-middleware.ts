@@ -1,0 +1,26 @@
+import type { Rule } from '@portcullis/core';
+import type { RequestHandler } from 'express';
+import { authenticateRequest, portcullisOf } from './authenticate-request.js';
+import { decisionContext, enforce } from './decide-request.js';
+import { defineCheck } from './portcullis-middleware.js';
+
+/**
+ * A Portcullis rule as Express middleware. `rule` is the core rule it enforces, so rules can be
+ * combined with the core's `allOf` / `anyOf` and used through `requireRule`.
+ */
+export type RuleMiddleware<R = unknown> = RequestHandler & { readonly rule: Rule<R> };
+
+/**
+ * Wraps a pure core rule: authenticate (memoised), decide through the instance, audit, and pass
+ * or answer with the rule's error. The decision itself is always the core's.
+ */
+export function ruleMiddleware<R>(rule: Rule<R>): RuleMiddleware<R> {
+  const middleware = defineCheck({ kind: rule.kind, description: rule.description }, async (req) => {
+    const instance = portcullisOf(req);
+    const auth = await authenticateRequest(req);
+    enforce(instance, rule, decisionContext<R>(req, auth), auth, req);
+    return 'rule';
+  });
+  Object.defineProperty(middleware, 'rule', { value: rule, enumerable: true });
+  return middleware as RuleMiddleware<R>;
+}
