@@ -62,13 +62,18 @@ export function createAuthServer(config: AuthServerConfig, logger: AuthServerLog
         res.writeHead(503, { 'Retry-After': '1', 'Content-Length': '0' }).end();
       });
       server = http;
-      await new Promise<void>((resolve, reject) => {
-        http.once('error', reject);
-        http.listen(config.port, config.host, () => {
-          http.off('error', reject);
-          resolve();
+      try {
+        await new Promise<void>((resolve, reject) => {
+          http.once('error', reject);
+          http.listen(config.port, config.host, () => {
+            http.off('error', reject);
+            resolve();
+          });
         });
-      });
+      } catch (error) {
+        server = undefined; // e.g. EADDRINUSE: nothing to close, and listen() may be retried
+        throw error;
+      }
       const { port } = http.address() as AddressInfo;
       url = defaultIssuer(config.host, port);
       issuer = config.issuer ?? url;

@@ -3,7 +3,12 @@ import { createAuthServer } from './create-auth-server.js';
 
 // Entry point: the only place (with config.ts and rotate-keys.ts) that touches process.env.
 const server = createAuthServer(loadConfig(process.env));
-await server.listen();
+try {
+  await server.listen();
+} catch (error) {
+  console.error(`auth-server: could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 console.log(`auth-server listening on ${server.url} (issuer ${server.issuer})`);
 
 let stopping = false;
