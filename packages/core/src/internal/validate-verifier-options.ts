@@ -1,25 +1,13 @@
 import type { RevocationStore } from '../revocation/revocation-store.js';
 import type { VerifierOptions } from '../token/verifier-options.js';
+import { DEFAULT_ASYMMETRIC_ALGORITHMS, SYMMETRIC_ALGORITHM } from './key-algorithms.js';
 import { normalizeMediaType } from './parse-compact-jws.js';
 import type { JwsPolicy } from './parse-compact-jws.js';
 
-/** Asymmetric JWS algorithms accepted by default (RFC 9068 §2.1 requires RS256 support). */
-export const DEFAULT_ASYMMETRIC_ALGORITHMS: readonly string[] = Object.freeze([
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-]);
-
-/** HMAC algorithms with the minimum secret length each needs (key ≥ hash size, RFC 7518 §3.2). */
-const SYMMETRIC_MIN_SECRET_BYTES: Readonly<Record<string, number>> = Object.freeze({ HS256: 32, HS384: 48, HS512: 64 });
+// One table of algorithms for the whole core: the key resolver serves exactly these.
+const SYMMETRIC_ALGORITHMS: ReadonlySet<string> = new Set([SYMMETRIC_ALGORITHM]);
+/** Recognised HMAC names, so that HS384/HS512 get a precise message instead of "unsupported". */
+const HMAC_NAMES: ReadonlySet<string> = new Set(['HS256', 'HS384', 'HS512']);
 
 export const DEFAULT_REQUIRED_CLAIMS: readonly string[] = Object.freeze(['iss', 'aud', 'exp', 'iat', 'sub', 'jti', 'client_id']);
 
@@ -63,12 +51,6 @@ function isPositiveInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
 
-function secretByteLength(key: unknown): number | undefined {
-  if (typeof key === 'string') return new TextEncoder().encode(key).length;
-  if (key instanceof Uint8Array) return key.length;
-  return undefined;
-}
-
 function resolveAlgorithms(options: VerifierOptions): string[] {
   const symmetric = options.secret !== undefined;
   const given = options.algorithms;
@@ -79,26 +61,20 @@ function resolveAlgorithms(options: VerifierOptions): string[] {
   for (const alg of given as readonly string[]) {
     // Refused in every spelling: `none` means "no signature" (RFC 8725 §3.1; CVE-2015-9235 family).
     if (alg.toLowerCase() === 'none') fail("'algorithms' must never contain 'none': unsigned tokens are never accepted");
-    const isSymmetric = Object.prototype.hasOwnProperty.call(SYMMETRIC_MIN_SECRET_BYTES, alg);
-    if (isSymmetric && !symmetric) {
-      // Symmetric algorithms next to public keys are the RS256→HS256 key-confusion attack
-      // (RFC 8725 §2.1, SPEC case 45): only possible when a secret is configured on purpose.
-      fail(`'algorithms' contains ${alg}, a symmetric algorithm; it is only allowed together with 'secret: { key, allowSymmetric: true }'`);
-    }
-    if (!isSymmetric && symmetric) {
-      fail(`'algorithms' contains ${alg}, but 'secret' is set: a shared-secret verifier accepts HS256, HS384 or HS512 only (create a second verifier for public keys)`);
-    }
-    if (!isSymmetric && !DEFAULT_ASYMMETRIC_ALGORITHMS.includes(alg)) {
-      fail(`'algorithms' contains unsupported ${JSON.stringify(alg)}; use names from ${DEFAULT_ASYMMETRIC_ALGORITHMS.join(', ')}, HS256, HS384, HS512 (case-sensitive)`);
-    }
-  }
-  if (symmetric) {
-    const bytes = secretByteLength(options.secret?.key);
-    for (const alg of given as readonly string[]) {
-      const min = SYMMETRIC_MIN_SECRET_BYTES[alg]!;
-      if (bytes !== undefined && bytes < min) {
-        fail(`${alg} needs a secret of at least ${min} bytes (key ≥ hash size, RFC 7518 §3.2); generate one with crypto.randomBytes(${min})`);
+    if (HMAC_NAMES.has(alg)) {
+      if (!symmetric) {
+        // Symmetric algorithms next to public keys are the RS256→HS256 key-confusion attack
+        // (RFC 8725 §2.1, SPEC case 45): only possible when a secret is configured on purpose.
+        fail(`'algorithms' contains ${alg}, a symmetric algorithm; it is only allowed together with 'secret: { key, allowSymmetric: true }'`);
       }
+      if (!SYMMETRIC_ALGORITHMS.has(alg)) fail(`'algorithms' contains ${alg}; a shared secret verifies HS256 only`);
+      continue;
+    }
+    if (symmetric) {
+      fail(`'algorithms' contains ${alg}, but 'secret' is set: a shared-secret verifier accepts HS256 only (create a second verifier for public keys)`);
+    }
+    if (!DEFAULT_ASYMMETRIC_ALGORITHMS.includes(alg)) {
+      fail(`'algorithms' contains unsupported ${JSON.stringify(alg)}; use names from ${DEFAULT_ASYMMETRIC_ALGORITHMS.join(', ')} or HS256 (case-sensitive)`);
     }
   }
   return [...new Set(given as readonly string[])];

@@ -120,7 +120,11 @@ describe('verified-token cache', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     let keys!: ControlledKeySource;
     const verifier = makeVerifier(issuer.verifierOptions(), (source) => {
-      keys = controlled({ ...source, getKey: async (header) => (await gate, source.getKey(header)) });
+      keys = controlled({
+        getKey: async (header) => (await gate, source.getKey(header)),
+        reload: () => source.reload(),
+        status: () => source.status(),
+      });
       return keys;
     });
     const token = await issuer.token();

@@ -1,43 +1,17 @@
 import { expect } from '@jest/globals';
-import { createLocalJWKSet, createRemoteJWKSet } from 'jose';
-import type { CryptoKey, JWSHeaderParameters } from 'jose';
 import { ERROR_CATALOG, PortcullisError } from '../../../src/errors/portcullis-error.js';
 import type { PortcullisErrorCode } from '../../../src/errors/portcullis-error.js';
 import { buildAccessTokenVerifier } from '../../../src/internal/build-access-token-verifier.js';
 import type { VerifierKeySource } from '../../../src/internal/build-access-token-verifier.js';
 import { validateVerifierOptions } from '../../../src/internal/validate-verifier-options.js';
+import { createKeyResolver } from '../../../src/jwks/create-key-resolver.js';
 import type { AccessTokenVerifier } from '../../../src/token/access-token-verifier.js';
+import { createAccessTokenVerifier } from '../../../src/token/create-access-token-verifier.js';
 import type { VerifierOptions } from '../../../src/token/verifier-options.js';
 
 /** 2030-01-01T00:00:00Z: every test issuer in these suites is frozen here unless a test moves it. */
 export const T_FIXED = Date.parse('2030-01-01T00:00:00Z');
 export const NOW = Math.floor(T_FIXED / 1000);
-
-/**
- * TEMPORARY key source used until `src/jwks/create-key-resolver.ts` (another helper's) lands:
- * a local JWKS, a remote JWKS or a secret through jose, with the key resolver's error contract.
- */
-function temporaryKeySource(options: VerifierOptions): VerifierKeySource {
-  let lookup: (header: { alg: string; kid?: string }) => Promise<CryptoKey | Uint8Array>;
-  if (options.secret !== undefined) {
-    const secret = options.secret.key;
-    const bytes = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
-    lookup = async () => bytes;
-  } else if (options.jwks !== undefined) {
-    const set = createLocalJWKSet(options.jwks);
-    lookup = (header) => set(header as JWSHeaderParameters);
-  } else if (options.jwksUri !== undefined) {
-    const set = createRemoteJWKSet(new URL(String(options.jwksUri)));
-    lookup = (header) => set(header as JWSHeaderParameters);
-  } else {
-    throw new TypeError('temporary key source: give jwks, jwksUri or secret');
-  }
-  return {
-    getKey: lookup,
-    reload: async () => undefined,
-    status: () => ({ source: options.secret ? 'secret' : options.jwks ? 'local' : 'remote', state: 'fresh', keyCount: 0 }),
-  };
-}
 
 /** A key source wrapper that counts lookups and can be switched off ("the key is gone"). */
 export interface ControlledKeySource extends VerifierKeySource {
@@ -66,10 +40,15 @@ export function controlled(inner: VerifierKeySource): ControlledKeySource {
   return source;
 }
 
-/** The verifier under test, optionally over a wrapped key source. */
+/**
+ * The verifier under test: `createAccessTokenVerifier` itself, or — when a test needs to watch or
+ * switch off key lookups — the same assembly (validated options + the real key resolver) with the
+ * resolver wrapped.
+ */
 export function makeVerifier(options: VerifierOptions, wrap?: (source: VerifierKeySource) => VerifierKeySource): AccessTokenVerifier {
-  const source = temporaryKeySource(options);
-  return buildAccessTokenVerifier(validateVerifierOptions(options), wrap ? wrap(source) : source);
+  if (wrap === undefined) return createAccessTokenVerifier(options);
+  const resolved = validateVerifierOptions(options);
+  return buildAccessTokenVerifier(resolved, wrap(createKeyResolver(options)));
 }
 
 /** Awaits a rejection and checks it is exactly the PortcullisError `code` with its catalog status. */
