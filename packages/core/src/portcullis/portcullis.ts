@@ -21,6 +21,12 @@ export interface PortcullisOptions extends VerifierOptions {
    * @default {}
    */
   readonly roleHierarchy?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Replaces `{clientId}` in claim paths, e.g. the Keycloak preset's
+   * `resource_access.{clientId}.roles`: set it to this API's own client id so only the roles a
+   * user holds for this API count. @default the token's client id
+   */
+  readonly claimsClientId?: string;
   /** RFC 6750 `realm`. @default 'api' */
   readonly realm?: string;
   /** RFC 9728 metadata URL for challenges. @default undefined */

@@ -1,0 +1,193 @@
+import {
+  createAuditEvent,
+  denialAuditFields,
+  emitAuditEvent,
+  principalAuditFields,
+  type AuditEventFields,
+} from '../audit/create-audit-event.js';
+import type { AuditEvent } from '../audit/audit-event.js';
+import { decide } from '../authorization/decide.js';
+import type { Decision, DecisionContext, Rule } from '../authorization/rule.js';
+import { PortcullisError } from '../errors/portcullis-error.js';
+import {
+  assertChallengeSafe,
+  toHttpResponse,
+  type ChallengeOptions,
+  type HttpErrorResponse,
+} from '../errors/to-http-response.js';
+import { createPrincipalMapper } from '../principal/create-principal-mapper.js';
+import { extractBearerToken } from '../request/extract-bearer-token.js';
+import type { HttpRequestLike } from '../request/http-request-like.js';
+import { createAccessTokenVerifier } from '../token/create-access-token-verifier.js';
+import type { VerifierOptions } from '../token/verifier-options.js';
+import type { AuditRequestInfo, AuthContext, Portcullis, PortcullisOptions } from './portcullis.js';
+
+/** PortcullisOptions keys that are not verifier options. */
+const OWN_KEYS = ['claims', 'roleHierarchy', 'claimsClientId', 'realm', 'resourceMetadata', 'bearer', 'audit'] as const;
+
+function validate(options: PortcullisOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('createPortcullis: options must be an object with at least issuer, audience and a key source');
+  }
+  if (options.realm !== undefined) {
+    if (typeof options.realm !== 'string' || options.realm === '')
+      throw new TypeError("createPortcullis: 'realm' must be a non-empty string");
+    assertChallengeSafe('realm', options.realm);
+  }
+  if (options.resourceMetadata !== undefined) {
+    assertChallengeSafe('resourceMetadata', options.resourceMetadata);
+    let url: URL;
+    try {
+      url = new URL(options.resourceMetadata);
+    } catch {
+      throw new TypeError("createPortcullis: 'resourceMetadata' must be an absolute URL (RFC 9728 §3)");
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new TypeError("createPortcullis: 'resourceMetadata' must be an https URL (RFC 9728 §3)");
+    }
+  }
+  if (options.audit !== undefined && typeof options.audit !== 'function') {
+    throw new TypeError("createPortcullis: 'audit' must be a function (event) => void");
+  }
+  if (options.bearer !== undefined && (typeof options.bearer !== 'object' || options.bearer === null)) {
+    throw new TypeError("createPortcullis: 'bearer' must be an object such as { allowQuery: false }");
+  }
+}
+
+/**
+ * Creates one configured Portcullis: validates every option once, builds the token verifier and
+ * the principal mapper, and returns the per-request operations adapters use.
+ *
+ * - `authenticate(req)`: one bearer token from the request (RFC 6750; query/body refused unless
+ *   `bearer` allows them) → verification (signature, claims, revocation) → principal. Failures
+ *   are thrown as `PortcullisError`s; adapters answer them with `toHttpResponse` and record them
+ *   with `auditDecision({ allowed: false, error }, undefined, …)`.
+ * - `decide` / `authorize`: evaluate a rule (never throws / throws the deny's error).
+ * - `audit` / `auditDecision`: one sanitised event per decision through the `audit` sink; a
+ *   throwing sink is ignored. Events never contain a token, at most its hash.
+ * - `toHttpResponse(err)`: the RFC 6750 answer phrased with this instance's realm and metadata URL.
+ *
+ * @throws {TypeError} When an option is invalid (realm or metadata URL unsafe for a challenge,
+ * unknown claims preset, role-hierarchy cycle, verifier options …).
+ *
+ * @example
+ * ```ts
+ * const portcullis = createPortcullis({
+ *   issuer: 'https://auth.example.com',
+ *   audience: 'https://api.example.com/orders',
+ *   jwksUri: 'https://auth.example.com/jwks',
+ *   claims: 'rfc9068',
+ *   roleHierarchy: { admin: ['support'] },
+ *   realm: 'orders',
+ *   revocation: new InMemoryRevocationStore(),
+ *   audit: (event) => logger.info(event, 'portcullis'),
+ * });
+ *
+ * let auth: AuthContext | undefined;
+ * try {
+ *   auth = await portcullis.authenticate(req);
+ *   portcullis.authorize(requireScopes(['orders:read']), { principal: auth.principal });
+ *   portcullis.auditDecision({ allowed: true }, auth, { method: req.method, route: '/orders' });
+ * } catch (error) {
+ *   portcullis.auditDecision({ allowed: false, error }, auth, { method: req.method, route: '/orders' });
+ *   const { status, headers, body } = portcullis.toHttpResponse(error);
+ * }
+ * ```
+ */
+export function createPortcullis(options: PortcullisOptions): Portcullis {
+  validate(options);
+  const verifierOptions: Record<string, unknown> = { ...options };
+  for (const key of OWN_KEYS) delete verifierOptions[key];
+  const verifier = createAccessTokenVerifier(verifierOptions as unknown as VerifierOptions);
+  const mapPrincipal = createPrincipalMapper(options.claims ?? 'rfc9068', {
+    ...(options.roleHierarchy === undefined ? {} : { roleHierarchy: options.roleHierarchy }),
+    ...(options.claimsClientId === undefined ? {} : { clientId: options.claimsClientId }),
+  });
+  const challenge: Portcullis['challenge'] = Object.freeze({
+    realm: options.realm ?? 'api',
+    ...(options.resourceMetadata === undefined ? {} : { resourceMetadata: options.resourceMetadata }),
+  });
+  const challengeOptions: ChallengeOptions = challenge;
+  const bearer = options.bearer ?? {};
+  const sink = options.audit;
+  const now = options.now ?? Date.now;
+
+  /** Anything that is not a PortcullisError becomes a generic 500: internals never leak. */
+  const asPortcullisError = (error: unknown): PortcullisError =>
+    error instanceof PortcullisError
+      ? error
+      : new PortcullisError('ERR_INTERNAL', { cause: error, reason: 'authentication failed unexpectedly' });
+
+  const authenticateToken = async (token: string): Promise<AuthContext> => {
+    try {
+      const verified = await verifier.verify(token);
+      return Object.freeze({ principal: mapPrincipal(verified.claims), token: verified });
+    } catch (error) {
+      throw asPortcullisError(error);
+    }
+  };
+
+  const emit = (event: AuditEventFields): void => {
+    if (sink === undefined) return;
+    let time: number;
+    try {
+      time = now();
+    } catch {
+      time = Date.now();
+    }
+    emitAuditEvent(sink, createAuditEvent(event, time));
+  };
+
+  return Object.freeze({
+    verifier,
+    challenge,
+
+    async authenticate(request: HttpRequestLike): Promise<AuthContext> {
+      let token: string;
+      try {
+        token = extractBearerToken(request, bearer);
+      } catch (error) {
+        throw asPortcullisError(error);
+      }
+      return authenticateToken(token);
+    },
+
+    authenticateToken,
+
+    decide<R>(rule: Rule<R>, context: DecisionContext<R>): Decision {
+      return decide(rule, context);
+    },
+
+    authorize<R>(rule: Rule<R>, context: DecisionContext<R>): void {
+      const decision = decide(rule, context);
+      if (!decision.allowed) throw decision.error;
+    },
+
+    audit(event: Omit<AuditEvent, 'type' | 'time'>): void {
+      emit(event);
+    },
+
+    auditDecision(
+      outcome: { allowed: true; reason?: string } | { allowed: false; error: unknown; detail?: string },
+      auth: AuthContext | undefined,
+      request?: AuditRequestInfo,
+    ): void {
+      if (sink === undefined) return;
+      const base = {
+        ...principalAuditFields(auth?.principal),
+        tokenHash: auth?.token.tokenHash,
+        method: request?.method,
+        route: request?.route,
+      };
+      if (outcome.allowed === true) {
+        emit({ ...base, decision: 'allow', reason: outcome.reason ?? 'ALLOW' });
+      } else {
+        emit({ ...base, decision: 'deny', ...denialAuditFields(outcome.error, outcome.detail) });
+      }
+    },
+
+    toHttpResponse(error: unknown): HttpErrorResponse {
+      return toHttpResponse(error, challengeOptions);
+    },
+  });
+}
