@@ -11,7 +11,7 @@ import { MIGRATIONS } from './migrations/index.js';
  * const applied = await migrateToLatest(database.db);
  * ```
  */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

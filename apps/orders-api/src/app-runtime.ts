@@ -1,0 +1,18 @@
+import type { RevocationStore } from '@portcullis/nest';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Clock } from './auth/auth.constants.js';
+import type { KeySource } from './auth/resolve-key-source.js';
+import type { AppConfig } from './config/app-config.js';
+import type { OpenDatabase } from './database/open-database.js';
+
+/** Everything the Nest module graph is built from: config plus the resources opened before it. */
+export interface AppRuntime {
+  readonly config: AppConfig;
+  readonly database: OpenDatabase;
+  readonly redis: Redis | undefined;
+  readonly revocation: RevocationStore;
+  readonly keySource: KeySource;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}

@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { createOrdersApi } from './create-app.js';
+import { ConfigError } from './config/config-error.js';
+import { loadConfig } from './config/load-config.js';
+import { createRootLogger } from './logging/logger-options.js';
+
+// Reads the environment, builds the app, listens, and logs one line with its URL when ready.
+// SIGTERM/SIGINT close the server, the database and Redis, then the process exits.
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`orders-api: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createRootLogger(config.logLevel);
+  try {
+    const app = await createOrdersApi(config, { logger });
+    app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+    await app.listen(config.port, config.host);
+    const url = (await app.getUrl()).replace('[::1]', 'localhost');
+    logger.info({ url }, `orders-api listening on ${url}`);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`orders-api: ${error.message}\n`);
+    } else {
+      logger.fatal({ err: error }, 'orders-api failed to start');
+    }
+    process.exit(1);
+  }
+}
+
+void main();

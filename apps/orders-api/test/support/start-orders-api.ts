@@ -1,0 +1,47 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Clock } from '../../src/auth/auth.constants.js';
+import type { AppConfig, DatabaseConfig } from '../../src/config/app-config.js';
+import { DEFAULT_AUDIENCE } from '../../src/config/app-config.js';
+import { createOrdersApi } from '../../src/create-app.js';
+import type { LogCapture } from './log-capture.js';
+
+/** A running orders API on 127.0.0.1 with a random port. */
+export interface RunningApi {
+  readonly app: NestExpressApplication;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startOrdersApi}: the issuer and database, plus config overrides. */
+export interface StartOptions {
+  readonly issuer: string;
+  readonly database: DatabaseConfig;
+  readonly logs: LogCapture;
+  readonly audience?: string;
+  readonly jwksUri?: string;
+  readonly redisUrl?: string;
+  readonly rateLimit?: AppConfig['rateLimit'];
+  readonly seed?: boolean;
+  readonly clock?: Clock;
+  readonly corsOrigins?: readonly string[];
+}
+
+/** Starts the real app in-process, as `main.ts` would, on 127.0.0.1:0. */
+export async function startOrdersApi(options: StartOptions): Promise<RunningApi> {
+  const config: AppConfig = {
+    port: 0,
+    host: '127.0.0.1',
+    auth: { issuer: options.issuer, audience: options.audience ?? DEFAULT_AUDIENCE, jwksUri: options.jwksUri, discoveryTimeoutMs: 2000 },
+    database: options.database,
+    seed: options.seed ?? true,
+    redisUrl: options.redisUrl,
+    // Generous by default: the suites send many requests per principal; the rate-limit suite sets its own.
+    rateLimit: options.rateLimit ?? { perMinute: 100_000, burst: 100_000 },
+    logLevel: 'info',
+    corsOrigins: options.corsOrigins ?? [],
+  };
+  const app = await createOrdersApi(config, { logDestination: options.logs, ...(options.clock ? { clock: options.clock } : {}) });
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return { app, url, close: () => app.close() };
+}
