@@ -72,17 +72,37 @@ const { value } = fc.letrec((tie) => ({
     .array(fc.tuple(fc.oneof(fc.constantFrom(...KEYS), text), tie('value')), { maxLength: 5 })
     .map((entries) => Object.fromEntries(entries)), // fromEntries makes own `__proto__` keys, like JSON.parse
 }));
+/** Well-typed role/scope claims, so that successful mappings with roles are common too. */
+const roleList = fc.array(fc.oneof(text, fc.constantFrom('admin', 'support', 'customer')), { maxLength: 4 });
+const wellTyped = fc.array(
+  fc.oneof(
+    fc.tuple(fc.constantFrom('roles', 'groups', 'cognito:groups'), roleList),
+    fc.tuple(
+      fc.constant('realm_access'),
+      roleList.map((roles) => ({ roles })),
+    ),
+    fc.tuple(
+      fc.constant('resource_access'),
+      roleList.map((roles) => ({ 'orders-api': { roles }, 'orders-web': { roles } })),
+    ),
+    fc.tuple(fc.constantFrom('scope', 'scp'), text),
+    fc.tuple(fc.constantFrom('scp', 'permissions'), fc.array(text, { maxLength: 3 })),
+  ),
+  { maxLength: 4 },
+);
 const claimsArb = fc
   .tuple(
-    fc.array(fc.tuple(fc.constantFrom(...KEYS), value), { maxLength: 12 }),
-    fc.option(text, { nil: undefined }),
-    fc.option(text, { nil: undefined }),
+    fc.array(fc.tuple(fc.constantFrom(...KEYS), value), { maxLength: 8 }),
+    wellTyped,
+    fc.option(text, { nil: undefined, freq: 10 }),
+    fc.option(text, { nil: undefined, freq: 10 }),
   )
-  .map(([entries, iss, sub]) => ({
+  .map(([noise, typed, iss, sub]) => ({
     // usually a valid identity, so the mapping of scopes and roles is reached
     ...(iss === undefined ? {} : { iss: `https://as/${iss}` }),
     ...(sub === undefined ? {} : { sub: `u${sub}` }),
-    ...Object.fromEntries(entries),
+    ...Object.fromEntries(typed),
+    ...Object.fromEntries(noise),
   }));
 
 /** Every string that literally appears anywhere in the claims, and the space-separated pieces of each. */
