@@ -83,6 +83,18 @@ export class KeySetIndex {
   }
 }
 
+/** Log-only wording of a lookup that found no key. */
+export function describeMiss(selection: Exclude<KeySelection, { kind: 'found' }>): string {
+  switch (selection.kind) {
+    case 'unusable':
+      return `the key with this "kid" cannot verify this token: ${selection.reason}`;
+    case 'ambiguous':
+      return 'token without "kid" while several keys fit its algorithm (ambiguous)';
+    default:
+      return 'no key with this "kid" (or, without "kid", none for this algorithm)';
+  }
+}
+
 /** Why `entry` cannot verify `alg`, or `undefined` when it can. */
 export function unfitReason(entry: KeySetEntry, alg: string): string | undefined {
   if (entry.jwk === undefined) return entry.unusable ?? 'key is not usable';

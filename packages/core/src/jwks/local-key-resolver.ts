@@ -1,7 +1,7 @@
 import type { CryptoKey, JSONWebKeySet } from 'jose';
 import type { KeySetStatus } from '../token/access-token-verifier.js';
 import { JwkSetRejectedError, readJwkSet } from '../internal/jwks-read-key-set.js';
-import { KeySetIndex } from '../internal/key-set-index.js';
+import { describeMiss, KeySetIndex } from '../internal/key-set-index.js';
 import { keyNotFound } from '../internal/key-errors.js';
 import { readKeyHeader } from '../internal/key-header.js';
 import type { KeyResolver } from './create-key-resolver.js';
@@ -41,7 +41,7 @@ export class LocalKeyResolver implements KeyResolver {
   async getKey(header: { alg: string; kid?: string }): Promise<CryptoKey> {
     const { alg, kid } = readKeyHeader(header, this.algorithms);
     const selection = this.index.select(alg, kid);
-    if (selection.kind !== 'found') throw keyNotFound(`no usable key in the local key set (${selection.kind})`);
+    if (selection.kind !== 'found') throw keyNotFound(`local key set: ${describeMiss(selection)}`);
     try {
       return await this.index.importKey(selection.entry, alg);
     } catch (cause) {

@@ -3,7 +3,7 @@ import type { KeySetStatus } from '../token/access-token-verifier.js';
 import type { ResolvedRemoteJwksOptions } from '../internal/jwks-remote-options.js';
 import { fetchJwkSetDocument } from '../internal/jwks-fetch.js';
 import { readJwkSet } from '../internal/jwks-read-key-set.js';
-import { KeySetIndex } from '../internal/key-set-index.js';
+import { describeMiss, KeySetIndex } from '../internal/key-set-index.js';
 import type { KeySetEntry } from '../internal/jwks-read-key-set.js';
 import { keyNotFound, keysUnavailable } from '../internal/key-errors.js';
 import { readKeyHeader } from '../internal/key-header.js';
@@ -67,13 +67,7 @@ export class RemoteKeyResolver implements KeyResolver {
         if (selection.kind === 'unknown' && this.lastFetchFailed) {
           throw this.unavailable(now, 'signing key unknown to the cached key set and the key server is failing');
         }
-        throw keyNotFound(
-          selection.kind === 'unusable'
-            ? `key cannot verify this token: ${selection.reason}`
-            : selection.kind === 'ambiguous'
-              ? 'token without "kid" while several keys fit its algorithm'
-              : 'no key with this "kid" in the key set',
-        );
+        throw keyNotFound(describeMiss(selection));
       }
 
       // No set yet, or past its max age: ask the key server (once), unless it failed within the cooldown.
@@ -88,7 +82,7 @@ export class RemoteKeyResolver implements KeyResolver {
         if (selection.kind === 'unknown') {
           throw this.unavailable(now, 'signing key unknown to the stale key set and the key server is failing');
         }
-        throw keyNotFound(`stale key set has no usable key for this token (${selection.kind})`);
+        throw keyNotFound(`stale key set: ${describeMiss(selection)}`);
       }
       throw this.unavailable(
         now,
