@@ -36,14 +36,10 @@ function validate(options: PortcullisOptions): void {
   }
   if (options.resourceMetadata !== undefined) {
     assertChallengeSafe('resourceMetadata', options.resourceMetadata);
-    let url: URL;
-    try {
-      url = new URL(options.resourceMetadata);
-    } catch {
-      throw new TypeError("createPortcullis: 'resourceMetadata' must be an absolute URL (RFC 9728 §3)");
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new TypeError("createPortcullis: 'resourceMetadata' must be an https URL (RFC 9728 §3)");
+    // An absolute http(s) URL with a host (RFC 9728 §3). Checked without `URL`, which the core's
+    // framework-free lib settings (`types: []`) do not declare.
+    if (!/^https?:\/\/[^\s/?#@]+(?:[/?#]\S*)?$/i.test(options.resourceMetadata)) {
+      throw new TypeError("createPortcullis: 'resourceMetadata' must be an absolute https URL (RFC 9728 §3)");
     }
   }
   if (options.audit !== undefined && typeof options.audit !== 'function') {
