@@ -50,10 +50,12 @@ export interface OwnershipRuleOptions<R = unknown> {
  * missing resource — is denied with the same `ERR_NOT_FOUND` (404), so a caller cannot tell
  * "exists but not yours" from "does not exist" (SPEC 111–114).
  *
- * Order of checks:
- * 1. `tenantOf` set and the principal has no tenant → `ERR_FORBIDDEN` (caller-only fact, SPEC 92).
- * 2. A client principal without `allowClients` → `ERR_NOT_FOUND`. Owners are users: ownership
- *    compares (kind, subject), so a client whose id equals a user's `sub` is not that user.
+ * Order of checks (the first two depend on the caller only, so they reveal nothing about the
+ * resource):
+ * 1. A client principal without `allowClients` → `ERR_NOT_FOUND`, like any resource it may not
+ *    see. Owners are users: ownership compares (kind, subject), so a client whose id equals a
+ *    user's `sub` is not that user (SPEC 125, 126).
+ * 2. `tenantOf` set and the principal has no tenant → `ERR_FORBIDDEN` (SPEC 92).
  * 3. No resource (`undefined`) → `ERR_NOT_FOUND`.
  * 4. `tenantOf` set and the resource's tenant differs (exact compare) → `ERR_NOT_FOUND`.
  * 5. Allowed client, or a role in `allowRoles` → allow.
@@ -102,13 +104,13 @@ export function requireOwnership<R = unknown>(options: OwnershipRuleOptions<R>):
   ].join(', ')})`;
 
   return makeRule<R>('ownership', description, ({ principal, resource }) => {
+    const isClient = principal.kind !== 'user';
+    if (isClient && !allowClients) return deny('ERR_NOT_FOUND', `${description}: client principals own nothing`);
     let mine: string | undefined;
     if (tenantOf) {
       mine = principalTenant(principal);
       if (mine === undefined) return deny('ERR_FORBIDDEN', `${description}: principal has no tenant`);
     }
-    const isClient = principal.kind !== 'user';
-    if (isClient && !allowClients) return deny('ERR_NOT_FOUND', `${description}: client principals own nothing`);
     if (resource === undefined) return deny('ERR_NOT_FOUND', `${description}: no resource`);
     if (tenantOf) {
       const theirs = asTenant(tenantOf(resource));

@@ -12,6 +12,7 @@ import {
   fullwidthTenant,
   load,
   noTenant,
+  principalOf,
   reporting,
   sam,
   spoofClient,
@@ -104,6 +105,18 @@ describe('requireOwnership', () => {
     const resource = { owner: 'https://as.example.test|user-alice' };
     expect(decide(byIssuer, { principal: alice, resource }).allowed).toBe(true);
     expect((decide(byIssuer, { principal: aliceElsewhere, resource }) as Deny).reason).toBe('ERR_NOT_FOUND');
+  });
+
+  it('answers a client without tenant 404 like any resource it may not see; 403 only once clients are allowed', () => {
+    const tenantless = principalOf({ sub: 'user-alice', client_id: 'user-alice', scope: 'orders:read' });
+    expect(tenantless.kind).toBe('client');
+    expect(reasonOf(canRead, tenantless, 'o-a1')).toBe('ERR_NOT_FOUND');
+    const clientsAllowed = requireOwnership<Order | undefined>({
+      ownerOf: (o) => o?.ownerId,
+      tenantOf: (o) => o?.orgId,
+      allowClients: true,
+    });
+    expect(reasonOf(clientsAllowed, tenantless, 'o-a1')).toBe('ERR_FORBIDDEN');
   });
 
   it('lets clients in only with allowClients, still tenant-bound', () => {
