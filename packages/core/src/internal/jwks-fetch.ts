@@ -81,8 +81,9 @@ export async function fetchJwkSetDocument(options: JwksFetchOptions): Promise<un
     }
     try {
       return JSON.parse(text) as unknown;
-    } catch (cause) {
-      throw new JwksFetchError('key set response is not JSON', { cause });
+    } catch {
+      // No `cause`: V8's SyntaxError quotes part of the body, and bodies stay out of logs.
+      throw new JwksFetchError('key set response is not JSON');
     }
   } catch (error) {
     controller.abort(error); // drop the connection of an abandoned body

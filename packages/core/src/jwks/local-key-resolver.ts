@@ -11,6 +11,12 @@ import type { KeyResolver } from './create-key-resolver.js';
  * checked once, at creation, with the same rules as a fetched set (public keys only, distinct
  * `kid`s); a bad set is a `TypeError` at start-up rather than 401s at run time. Keys are imported
  * lazily, once per algorithm.
+ *
+ * @example
+ * ```ts
+ * const resolver = createKeyResolver({ issuer, audience, jwks: { keys: [publicJwk] } });
+ * await resolver.getKey({ alg: 'RS256', kid: publicJwk.kid });
+ * ```
  */
 export class LocalKeyResolver implements KeyResolver {
   readonly symmetric = false;

@@ -31,6 +31,13 @@ interface CachedSet {
  *   after a failure the key server is not asked again before `cooldown` has passed;
  * - when the key server is failing, a `kid` the cached set does not know gets 503, not 401: the
  *   resource server could not decide whether the key exists (SPEC 165).
+ *
+ * @example
+ * ```ts
+ * // Built for you by createKeyResolver({ issuer, audience, jwksUri, remoteJwks }):
+ * const resolver = createKeyResolver({ issuer, audience, jwksUri: 'https://issuer.example.com/jwks' });
+ * await resolver.getKey({ alg: 'ES256', kid: 'k1' }); // fetched once, then cached
+ * ```
  */
 export class RemoteKeyResolver implements KeyResolver {
   readonly symmetric = false;

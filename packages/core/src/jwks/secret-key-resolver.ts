@@ -18,6 +18,12 @@ const HS256_ONLY: ReadonlySet<string> = new Set([SYMMETRIC_ALGORITHM]);
  * also mint them, so they only fit a resource server that shares a trust domain with its issuer.
  * Only `HS256` is served, and only from this secret; the secret is imported once as a
  * non-extractable HMAC `CryptoKey`, so it is not handed around as bytes.
+ *
+ * @example
+ * ```ts
+ * const resolver = createKeyResolver({ issuer, audience, secret: { key: sharedSecret, allowSymmetric: true } });
+ * await resolver.getKey({ alg: 'HS256' }); // a non-extractable HMAC CryptoKey
+ * ```
  */
 export class SecretKeyResolver implements KeyResolver {
   readonly symmetric = true;

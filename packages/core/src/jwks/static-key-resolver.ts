@@ -27,6 +27,12 @@ interface ConfiguredKey {
  * no `kid` (an operator who pastes one PEM without a `kid` means "this key, whatever the token
  * calls it"); a token without `kid` uses the only key that fits its `alg`. Anything ambiguous is
  * `ERR_KEY_NOT_FOUND` (SPEC 67).
+ *
+ * @example
+ * ```ts
+ * const resolver = createKeyResolver({ issuer, audience, keys: [{ kind: 'pem', pem: spkiPem, alg: 'ES256', kid: 'k1' }] });
+ * await resolver.getKey({ alg: 'ES256', kid: 'k1' });
+ * ```
  */
 export class StaticKeyResolver implements KeyResolver {
   readonly symmetric = false;

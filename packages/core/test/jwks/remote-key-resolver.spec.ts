@@ -4,7 +4,7 @@
 // SPEC B4 (64, 66, 67), B12 (164–176).
 
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { compactVerify, exportJWK, generateKeyPair } from 'jose';
+import { CompactSign, compactVerify, exportJWK, generateKeyPair } from 'jose';
 import type { CryptoKey } from 'jose';
 import { createTestIssuer } from '@portcullis/testing';
 import type { TestIssuer } from '@portcullis/testing';
@@ -149,6 +149,30 @@ describe('remote key set: normal operation', () => {
     iss.clock.advance(MAX_AGE_S + 1);
     const error = await expectCode(verify(resolver, noKid), 'ERR_KEY_NOT_FOUND');
     expect(error.reason).toMatch(/several keys/);
+  });
+});
+
+describe('remote key set: header-injected keys (SPEC 56–59, A23)', () => {
+  it('ignores jwk, jku, x5u and x5c in the token header: no request elsewhere, no key taken from the token', async () => {
+    const iss = await startIssuer();
+    const attacker = await ecKey('attacker');
+    server = await startKeySetServer(json({ keys: [attacker.publicJwk] })); // the attacker's listener
+    const resolver = remoteResolver(iss);
+    const header = {
+      alg: 'ES256',
+      kid: 'attacker',
+      jwk: attacker.publicJwk,
+      jku: server.url,
+      x5u: server.url,
+      x5c: ['MIIB'],
+    };
+    const forged = await new CompactSign(new TextEncoder().encode('{"sub":"admin"}'))
+      .setProtectedHeader(header)
+      .sign(attacker.privateKey);
+
+    await expectCode(verify(resolver, forged), 'ERR_KEY_NOT_FOUND');
+    expect(server.hits).toBe(0);
+    expect(iss.jwksServer.fetchCount).toBe(1);
   });
 });
 
