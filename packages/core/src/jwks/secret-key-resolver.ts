@@ -27,7 +27,7 @@ const HS256_ONLY: ReadonlySet<string> = new Set([SYMMETRIC_ALGORITHM]);
  */
 export class SecretKeyResolver implements KeyResolver {
   readonly symmetric = true;
-  private readonly secret: Uint8Array;
+  private readonly secret: Uint8Array<ArrayBuffer>;
   private imported: Promise<CryptoKey> | undefined;
 
   constructor(secret: NonNullable<VerifierOptions['secret']>) {
