@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createTestIssuer } from '@portcullis/testing';
+import type { TestIssuer } from '@portcullis/testing';
+import { toHttpResponse } from '../../src/errors/to-http-response.js';
+import { createAccessTokenVerifier } from '../../src/token/create-access-token-verifier.js';
+import { T_FIXED, expectCode } from './support/verifier-under-test.js';
+
+// createAccessTokenVerifier end to end over a JWKS served on 127.0.0.1 by the test issuer: the
+// verifier and the key resolver together, with the shared frozen clock.
+
+let issuer: TestIssuer;
+beforeAll(async () => {
+  issuer = await createTestIssuer({ serve: 'http', now: T_FIXED });
+});
+beforeEach(() => {
+  issuer.clock.freeze(T_FIXED);
+  issuer.jwksServer.mode('ok');
+});
+afterAll(() => issuer.close());
+
+describe('createAccessTokenVerifier over a served JWKS', () => {
+  it('verifies tokens with one key-set fetch, then from the cache', async () => {
+    const verifier = createAccessTokenVerifier(issuer.verifierOptions());
+    const before = issuer.jwksServer.fetchCount;
+    for (let i = 0; i < 5; i++) await verifier.verify(await issuer.token({ jti: `remote-${i}` }));
+    expect(issuer.jwksServer.fetchCount - before).toBe(1);
+    expect(verifier.keySetStatus()).toMatchObject({ source: 'remote', state: 'fresh' });
+  });
+
+  it('a key removed from the JWKS stops fresh tokens, a cached token lives on until its exp, then stops', async () => {
+    const verifier = createAccessTokenVerifier({ ...issuer.verifierOptions(), remoteJwks: { cacheMaxAge: 60_000 } });
+    const oldKid = issuer.jwks.keys.find((k) => k.alg === 'ES256')!.kid!;
+    const cachedToken = await issuer.token({}, { kid: oldKid, expiresIn: 600 });
+    await expect(verifier.verify(cachedToken)).resolves.toMatchObject({ cached: false });
+
+    const newKid = await issuer.addKey('ES256');
+    issuer.removeKey(oldKid);
+    issuer.clock.advance(61); // past cacheMaxAge: the next lookup refetches the key set
+
+    await expectCode(verifier.verify(await issuer.token({}, { kid: oldKid })), 'ERR_KEY_NOT_FOUND');
+    await expect(verifier.verify(await issuer.token({}, { kid: newKid }))).resolves.toMatchObject({ cached: false });
+    // Served from the verified-token cache: no key needed.
+    await expect(verifier.verify(cachedToken)).resolves.toMatchObject({ cached: true });
+
+    issuer.clock.advance(600 - 61 + 5); // exp + tolerance
+    await expectCode(verifier.verify(cachedToken), 'ERR_TOKEN_EXPIRED');
+    issuer.clock.freeze(T_FIXED + 62_000);
+    await expectCode(verifier.verify(cachedToken), 'ERR_KEY_NOT_FOUND'); // the entry was dropped
+  });
+
+  it('case 105: 1 000 concurrent tokens with fresh random kids → all 401, at most one extra key-set fetch', async () => {
+    const verifier = createAccessTokenVerifier(issuer.verifierOptions());
+    await verifier.verify(await issuer.token());
+    const before = issuer.jwksServer.fetchCount;
+    const tokens = await Promise.all(Array.from({ length: 1000 }, () => issuer.badToken('unknown-kid')));
+    const results = await Promise.allSettled(tokens.map((t) => verifier.verify(t)));
+    expect(results.every((r) => r.status === 'rejected' && (r.reason as { code?: string }).code === 'ERR_KEY_NOT_FOUND')).toBe(true);
+    expect(issuer.jwksServer.fetchCount - before).toBeLessThanOrEqual(1);
+  });
+
+  it('reloadKeys() refetches the key set and empties the verified-token cache', async () => {
+    const verifier = createAccessTokenVerifier(issuer.verifierOptions());
+    const token = await issuer.token();
+    await verifier.verify(token);
+    const before = issuer.jwksServer.fetchCount;
+    await verifier.reloadKeys();
+    expect(issuer.jwksServer.fetchCount - before).toBe(1);
+    await expect(verifier.verify(token)).resolves.toMatchObject({ cached: false });
+  });
+
+  it('a key server that is down before the first fetch → 503 with Retry-After, never an allow', async () => {
+    const verifier = createAccessTokenVerifier({ ...issuer.verifierOptions(), remoteJwks: { timeout: 500 } });
+    issuer.jwksServer.mode('down');
+    const error = await expectCode(verifier.verify(await issuer.token()), 'ERR_KEYS_UNAVAILABLE');
+    const response = toHttpResponse(error, { realm: 'orders' });
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toMatch(/^\d+$/);
+    expect(response.headers['www-authenticate']).toBeUndefined();
+  });
+});
