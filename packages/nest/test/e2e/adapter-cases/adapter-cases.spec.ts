@@ -17,16 +17,6 @@ import type { Registration } from '../support/scenario-app.js';
 import { startApp } from '../support/start-app.js';
 import type { Platform, StartedApp } from '../support/start-app.js';
 
-/**
- * Rows where core's decision differs from the table, run with `it.failing` so the divergence stays
- * visible and this suite turns red the day it is resolved (then remove the entry).
- */
-const KNOWN_DIVERGENCES: Readonly<Record<string, string>> = {
-  // requireOwnership checks "principal has a tenant" (403, SPEC 92) before "clients own nothing"
-  // (404); spoofClient has no org_id, so core answers 403 ERR_FORBIDDEN where the table says 404.
-  'get-spoof-client': 'core requireOwnership order: tenant presence before principal kind',
-};
-
 const VARIANTS: readonly [Platform, Registration][] = [
   ['express', 'forRoot'],
   ['express', 'forRootAsync'],
@@ -100,8 +90,5 @@ describe.each(VARIANTS)('%s + %s', (platform, registration) => {
     }
   };
 
-  for (const c of ADAPTER_CASES) {
-    if (KNOWN_DIVERGENCES[c.id]) it.failing(`${c.id} (known divergence: ${KNOWN_DIVERGENCES[c.id]})`, () => run(c));
-    else it(c.id, () => run(c));
-  }
+  for (const c of ADAPTER_CASES) it(c.id, () => run(c));
 });

@@ -390,3 +390,45 @@ describe.each(PLATFORMS)('%s with exception filters', (platform) => {
     }
   });
 });
+
+describe.each(PLATFORMS)('%s when a dependency cannot answer', (platform) => {
+  it('key server down → 503 ERR_KEYS_UNAVAILABLE with Retry-After, no challenge, handler not run', async () => {
+    const downIssuer = await createTestIssuer();
+    const token = await downIssuer.token(PRINCIPALS.alice);
+    downIssuer.jwksServer.mode('down');
+    const options = { ...downIssuer.verifierOptions(), ...SCENARIO_OPTIONS, audit: () => {}, remoteJwks: { timeout: 1_000 } };
+    const started = await startApp(scenarioModule(portcullisImport('forRoot', options)), platform);
+    try {
+      const res = await get(`${started.url}/orders`, token);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(res.headers.get('www-authenticate')).toBeNull();
+      expect(((await res.json()) as { code: string }).code).toBe('ERR_KEYS_UNAVAILABLE');
+      expect(started.counter.count).toBe(0);
+    } finally {
+      await started.close();
+      await downIssuer.close();
+    }
+  });
+
+  it('revocation store failing → 503 ERR_REVOCATION_UNAVAILABLE, never an allow', async () => {
+    const failing: RevocationStore = {
+      revokeToken: () => undefined,
+      revokeSubject: () => undefined,
+      isRevoked: async () => {
+        throw new Error('redis down');
+      },
+    };
+    const options = { ...issuer.verifierOptions(), ...SCENARIO_OPTIONS, audit: () => {}, revocation: failing };
+    const started = await startApp(scenarioModule(portcullisImport('forRoot', options)), platform);
+    try {
+      const res = await get(`${started.url}/orders`, await tokenFor('alice'));
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(((await res.json()) as { code: string }).code).toBe('ERR_REVOCATION_UNAVAILABLE');
+      expect(started.counter.count).toBe(0);
+    } finally {
+      await started.close();
+    }
+  });
+});
