@@ -10,6 +10,8 @@ import type { OpenDatabase } from './database/open-database.js';
 export interface AppRuntime {
   readonly config: AppConfig;
   readonly database: OpenDatabase;
+  /** Whether the app closes the database when it stops (false when the embedder passed it in). */
+  readonly ownsDatabase: boolean;
   readonly redis: Redis | undefined;
   readonly revocation: RevocationStore;
   readonly keySource: KeySource;

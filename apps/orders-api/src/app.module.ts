@@ -46,7 +46,7 @@ class ResourceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.runtime.database.close();
+    if (this.runtime.ownsDatabase) await this.runtime.database.close();
     if (this.runtime.redis) await this.runtime.redis.quit().catch(() => this.runtime.redis?.disconnect());
   }
 }

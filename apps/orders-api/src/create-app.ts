@@ -33,6 +33,11 @@ export interface OrdersApiOptions {
   readonly clock?: Clock;
   /** `fetch` for discovery and key-set requests. @default globalThis.fetch */
   readonly fetch?: typeof fetch;
+  /**
+   * An already-open database to use instead of opening `config.database` (tests share one
+   * embedded instance between several apps). It is migrated (and seeded) but not closed by the app.
+   */
+  readonly database?: OpenDatabase;
 }
 
 /**
@@ -55,10 +60,11 @@ export interface OrdersApiOptions {
 export async function createOrdersApi(config: AppConfig, options: OrdersApiOptions = {}): Promise<NestExpressApplication> {
   const logger = options.logger ?? createRootLogger(config.logLevel, options.logDestination);
   const clock = options.clock ?? Date.now;
+  const ownsDatabase = options.database === undefined;
   let database: OpenDatabase | undefined;
   let redis: Redis | undefined;
   try {
-    database = await openDatabase(config.database);
+    database = options.database ?? (await openDatabase(config.database));
     const applied = await migrateToLatest(database.db);
     if (applied.length) logger.info({ migrations: applied }, 'database migrated');
     if (config.seed) {
@@ -73,7 +79,7 @@ export async function createOrdersApi(config: AppConfig, options: OrdersApiOptio
     if (keySource.warning) logger.warn({ issuer: config.auth.issuer }, keySource.warning);
 
     const app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot({ config, database, redis, revocation, keySource, logger, clock }),
+      AppModule.forRoot({ config, database, ownsDatabase, redis, revocation, keySource, logger, clock }),
       { bufferLogs: true, bodyParser: false, abortOnError: false },
     );
     app.useLogger(app.get(Logger));
@@ -82,7 +88,7 @@ export async function createOrdersApi(config: AppConfig, options: OrdersApiOptio
     setupOpenApi(app, config);
     return app;
   } catch (error) {
-    await database?.close().catch(() => undefined);
+    if (ownsDatabase) await database?.close().catch(() => undefined);
     redis?.disconnect();
     throw error;
   }

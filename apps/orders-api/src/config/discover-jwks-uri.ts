@@ -84,11 +84,10 @@ export async function discoverJwksUri(options: DiscoveryOptions): Promise<string
 }
 
 function describeFetchError(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timed out';
-    const cause = (error as { cause?: { code?: unknown } }).cause;
-    if (cause && typeof cause.code === 'string') return cause.code;
-  }
+  // Duck-typed: fetch errors may come from another realm (e.g. under a test VM), so no instanceof.
+  const { name, cause } = (error ?? {}) as { name?: unknown; cause?: { code?: unknown } };
+  if (name === 'TimeoutError' || name === 'AbortError') return 'timed out';
+  if (cause && typeof cause.code === 'string') return cause.code;
   return 'network error';
 }
 

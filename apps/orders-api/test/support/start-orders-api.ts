@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Clock } from '../../src/auth/auth.constants.js';
 import type { AppConfig, DatabaseConfig } from '../../src/config/app-config.js';
+import type { OpenDatabase } from '../../src/database/open-database.js';
 import { DEFAULT_AUDIENCE } from '../../src/config/app-config.js';
 import { createOrdersApi } from '../../src/create-app.js';
 import type { LogCapture } from './log-capture.js';
@@ -24,6 +25,8 @@ export interface StartOptions {
   readonly seed?: boolean;
   readonly clock?: Clock;
   readonly corsOrigins?: readonly string[];
+  /** Share an open database between apps (not closed by the app). */
+  readonly openDatabase?: OpenDatabase;
 }
 
 /** Starts the real app in-process, as `main.ts` would, on 127.0.0.1:0. */
@@ -40,7 +43,11 @@ export async function startOrdersApi(options: StartOptions): Promise<RunningApi>
     logLevel: 'info',
     corsOrigins: options.corsOrigins ?? [],
   };
-  const app = await createOrdersApi(config, { logDestination: options.logs, ...(options.clock ? { clock: options.clock } : {}) });
+  const app = await createOrdersApi(config, {
+    logDestination: options.logs,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.openDatabase ? { database: options.openDatabase } : {}),
+  });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, url, close: () => app.close() };
