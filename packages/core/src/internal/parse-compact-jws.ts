@@ -87,6 +87,12 @@ function isCanonicalSegment(token: string, start: number, end: number): boolean 
 /**
  * Media-type normalisation used for `typ` (the same rule as jose's `normalizeTyp` and RFC 7515
  * §4.1.9): compare case-insensitively, and treat a value without "/" as `application/<value>`.
+ *
+ * @example
+ * ```ts
+ * normalizeMediaType('AT+JWT');             // 'application/at+jwt'
+ * normalizeMediaType('application/at+jwt'); // 'application/at+jwt'
+ * ```
  */
 export function normalizeMediaType(value: string): string {
   const lower = value.toLowerCase();
