@@ -33,7 +33,10 @@ function revocationUnavailable(reason: string, cause?: unknown): PortcullisError
 /** Waits for a store's promise at most `ms`; a late answer is "cannot decide", never "not revoked". */
 function withTimeout(answer: PromiseLike<unknown>, ms: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(revocationUnavailable(`revocation store did not answer within ${ms} ms`)), ms);
+    const timer = setTimeout(
+      () => reject(revocationUnavailable(`revocation store did not answer within ${ms} ms`)),
+      ms,
+    );
     // Do not keep a process alive just to time out a request nobody waits for any more.
     (timer as { unref?: () => void }).unref?.();
     answer.then(
@@ -55,7 +58,11 @@ function withTimeout(answer: PromiseLike<unknown>, ms: number): Promise<unknown>
  * `"false"`, `0` — means the store could not decide, and that is a 503 (ASVS 16.5.2/16.5.3,
  * SPEC cases 132–134), never an allow.
  */
-async function checkRevocation(store: RevocationStore, claims: VerifiedToken['claims'], timeoutMs: number): Promise<void> {
+async function checkRevocation(
+  store: RevocationStore,
+  claims: VerifiedToken['claims'],
+  timeoutMs: number,
+): Promise<void> {
   // Option validation made jti, sub, iat and iss required when a store is set, and the claim
   // checks made them non-empty strings / a finite number.
   const query: RevocationQuery = Object.freeze({
@@ -85,7 +92,10 @@ async function checkRevocation(store: RevocationStore, claims: VerifiedToken['cl
  * const verifier = buildAccessTokenVerifier(validateVerifierOptions(options), createKeyResolver(options));
  * ```
  */
-export function buildAccessTokenVerifier(resolved: ResolvedVerifierOptions, keys: VerifierKeySource): AccessTokenVerifier {
+export function buildAccessTokenVerifier(
+  resolved: ResolvedVerifierOptions,
+  keys: VerifierKeySource,
+): AccessTokenVerifier {
   const { policy, revocation, revocationTimeout, now } = resolved;
   const cache = resolved.cacheMaxEntries === false ? undefined : new VerifiedTokenCache(resolved.cacheMaxEntries);
   const rules: ClaimRules = Object.freeze({
@@ -119,7 +129,10 @@ export function buildAccessTokenVerifier(resolved: ResolvedVerifierOptions, keys
 
   async function verifyInFull(token: string, tokenHash: string, nowMs: number): Promise<VerifiedToken> {
     const started = generation;
-    const { header, claims } = await verifyCompactJws(token, policy, getKey, { ...jwtOptions, currentDate: new Date(nowMs) });
+    const { header, claims } = await verifyCompactJws(token, policy, getKey, {
+      ...jwtOptions,
+      currentDate: new Date(nowMs),
+    });
     checkClaimValues(claims, rules);
     checkClaimTimes(claims, Math.floor(nowMs / 1000), rules);
     const frozenClaims = deepFreeze(claims) as VerifiedToken['claims'];
@@ -136,7 +149,9 @@ export function buildAccessTokenVerifier(resolved: ResolvedVerifierOptions, keys
     }
     // Before hashing, before the cache, before decoding: oversized input costs nothing.
     if (token.length > policy.maxTokenSize) {
-      throw new PortcullisError('ERR_MALFORMED_TOKEN', { reason: `token longer than maxTokenSize (${policy.maxTokenSize})` });
+      throw new PortcullisError('ERR_MALFORMED_TOKEN', {
+        reason: `token longer than maxTokenSize (${policy.maxTokenSize})`,
+      });
     }
     const nowMs = readClock();
     const tokenHash = hashToken(token);

@@ -45,7 +45,8 @@ function numericDate(claims: Readonly<JWTPayload>, name: 'exp' | 'iat' | 'nbf'):
  * ```
  */
 export function checkClaimValues(claims: Readonly<JWTPayload>, rules: ClaimRules): void {
-  if (typeof claims.iss !== 'string' || claims.iss !== rules.issuer) throw invalid('iss', '"iss" is not the configured issuer');
+  if (typeof claims.iss !== 'string' || claims.iss !== rules.issuer)
+    throw invalid('iss', '"iss" is not the configured issuer');
   const aud: unknown = claims.aud;
   const audOk =
     (typeof aud === 'string' && rules.audience.includes(aud)) ||

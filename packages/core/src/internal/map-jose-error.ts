@@ -37,7 +37,9 @@ export function mapJoseError(error: unknown, keyResolved: boolean): PortcullisEr
     if (keyResolved) {
       // jose throws a TypeError when the resolved key cannot serve the token's `alg` (an EC key
       // for RS256, a 1024-bit RSA key, a key whose `use`/`key_ops` forbid verification).
-      return new PortcullisError('ERR_KEY_NOT_FOUND', { reason: `resolved key is not usable for this alg (${kind}: ${messageOf(error)})` });
+      return new PortcullisError('ERR_KEY_NOT_FOUND', {
+        reason: `resolved key is not usable for this alg (${kind}: ${messageOf(error)})`,
+      });
     }
     return new PortcullisError('ERR_MALFORMED_TOKEN', { reason: `unexpected ${kind} during verification` });
   }
@@ -90,7 +92,11 @@ export function mapKeySourceError(error: unknown): PortcullisError {
     const mapped = mapJoseError(error, false);
     // A jose error that is not about keys (should not happen from a key lookup) is still an
     // outage of the key source, not a verdict on the token.
-    if (mapped.code === 'ERR_KEY_NOT_FOUND' || mapped.code === 'ERR_KEYS_UNAVAILABLE' || mapped.code === 'ERR_ALGORITHM_NOT_ALLOWED') {
+    if (
+      mapped.code === 'ERR_KEY_NOT_FOUND' ||
+      mapped.code === 'ERR_KEYS_UNAVAILABLE' ||
+      mapped.code === 'ERR_ALGORITHM_NOT_ALLOWED'
+    ) {
       return mapped;
     }
   }

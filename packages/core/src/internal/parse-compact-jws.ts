@@ -204,7 +204,8 @@ export function parseCompactJws(token: unknown, policy: JwsPolicy): ParsedCompac
     // RFC 7515 §4.1.4: a string. It is only ever used as an opaque lookup key; bounding it keeps
     // hostile ids (10 000 chars, SPEC case 65) out of key lookups, logs and caches.
     if (typeof value !== 'string') throw malformed('"kid" is not a string');
-    if (value.length === 0 || value.length > MAX_KID_LENGTH) throw malformed(`"kid" is empty or longer than ${MAX_KID_LENGTH}`);
+    if (value.length === 0 || value.length > MAX_KID_LENGTH)
+      throw malformed(`"kid" is empty or longer than ${MAX_KID_LENGTH}`);
     kid = value;
   }
 

@@ -9,7 +9,15 @@ const SYMMETRIC_ALGORITHMS: ReadonlySet<string> = new Set([SYMMETRIC_ALGORITHM])
 /** Recognised HMAC names, so that HS384/HS512 get a precise message instead of "unsupported". */
 const HMAC_NAMES: ReadonlySet<string> = new Set(['HS256', 'HS384', 'HS512']);
 
-export const DEFAULT_REQUIRED_CLAIMS: readonly string[] = Object.freeze(['iss', 'aud', 'exp', 'iat', 'sub', 'jti', 'client_id']);
+export const DEFAULT_REQUIRED_CLAIMS: readonly string[] = Object.freeze([
+  'iss',
+  'aud',
+  'exp',
+  'iat',
+  'sub',
+  'jti',
+  'client_id',
+]);
 
 /** Claims the verifier cannot work without, whatever `requiredClaims` says. */
 const ALWAYS_REQUIRED = ['iss', 'aud', 'exp'] as const;
@@ -60,21 +68,28 @@ function resolveAlgorithms(options: VerifierOptions): string[] {
   }
   for (const alg of given as readonly string[]) {
     // Refused in every spelling: `none` means "no signature" (RFC 8725 §3.1; CVE-2015-9235 family).
-    if (alg.toLowerCase() === 'none') fail("'algorithms' must never contain 'none': unsigned tokens are never accepted");
+    if (alg.toLowerCase() === 'none')
+      fail("'algorithms' must never contain 'none': unsigned tokens are never accepted");
     if (HMAC_NAMES.has(alg)) {
       if (!symmetric) {
         // Symmetric algorithms next to public keys are the RS256→HS256 key-confusion attack
         // (RFC 8725 §2.1, SPEC case 45): only possible when a secret is configured on purpose.
-        fail(`'algorithms' contains ${alg}, a symmetric algorithm; it is only allowed together with 'secret: { key, allowSymmetric: true }'`);
+        fail(
+          `'algorithms' contains ${alg}, a symmetric algorithm; it is only allowed together with 'secret: { key, allowSymmetric: true }'`,
+        );
       }
       if (!SYMMETRIC_ALGORITHMS.has(alg)) fail(`'algorithms' contains ${alg}; a shared secret verifies HS256 only`);
       continue;
     }
     if (symmetric) {
-      fail(`'algorithms' contains ${alg}, but 'secret' is set: a shared-secret verifier accepts HS256 only (create a second verifier for public keys)`);
+      fail(
+        `'algorithms' contains ${alg}, but 'secret' is set: a shared-secret verifier accepts HS256 only (create a second verifier for public keys)`,
+      );
     }
     if (!DEFAULT_ASYMMETRIC_ALGORITHMS.includes(alg)) {
-      fail(`'algorithms' contains unsupported ${JSON.stringify(alg)}; use names from ${DEFAULT_ASYMMETRIC_ALGORITHMS.join(', ')} or HS256 (case-sensitive)`);
+      fail(
+        `'algorithms' contains unsupported ${JSON.stringify(alg)}; use names from ${DEFAULT_ASYMMETRIC_ALGORITHMS.join(', ')} or HS256 (case-sensitive)`,
+      );
     }
   }
   return [...new Set(given as readonly string[])];
@@ -94,17 +109,24 @@ function resolveAlgorithms(options: VerifierOptions): string[] {
  * ```
  */
 export function validateVerifierOptions(options: VerifierOptions): ResolvedVerifierOptions {
-  if (options === null || typeof options !== 'object') fail('options must be an object, e.g. { issuer, audience, jwksUri }');
+  if (options === null || typeof options !== 'object')
+    fail('options must be an object, e.g. { issuer, audience, jwksUri }');
 
   if (typeof options.issuer !== 'string' || options.issuer.length === 0) {
-    fail("'issuer' must be a non-empty string, the exact 'iss' of your authorization server (e.g. 'https://auth.example.com/')");
+    fail(
+      "'issuer' must be a non-empty string, the exact 'iss' of your authorization server (e.g. 'https://auth.example.com/')",
+    );
   }
 
   const aud = options.audience;
   let audience: string[];
   if (typeof aud === 'string' && aud.length > 0) audience = [aud];
-  else if (Array.isArray(aud) && aud.length > 0 && aud.every((a) => typeof a === 'string' && a.length > 0)) audience = [...(aud as string[])];
-  else fail("'audience' must be a non-empty string or a non-empty array of non-empty strings: this API's identifier (e.g. 'https://api.example.com')");
+  else if (Array.isArray(aud) && aud.length > 0 && aud.every((a) => typeof a === 'string' && a.length > 0))
+    audience = [...(aud as string[])];
+  else
+    fail(
+      "'audience' must be a non-empty string or a non-empty array of non-empty strings: this API's identifier (e.g. 'https://api.example.com')",
+    );
 
   const algorithms = resolveAlgorithms(options);
 
@@ -116,9 +138,15 @@ export function validateVerifierOptions(options: VerifierOptions): ResolvedVerif
 
   let requiredClaims: string[];
   if (options.requiredClaims === undefined) requiredClaims = [...DEFAULT_REQUIRED_CLAIMS];
-  else if (Array.isArray(options.requiredClaims) && options.requiredClaims.every((c) => typeof c === 'string' && c.length > 0)) {
+  else if (
+    Array.isArray(options.requiredClaims) &&
+    options.requiredClaims.every((c) => typeof c === 'string' && c.length > 0)
+  ) {
     requiredClaims = [...new Set(options.requiredClaims as string[])];
-  } else fail("'requiredClaims' must be an array of claim names, e.g. ['iss', 'aud', 'exp', 'iat', 'sub', 'jti', 'client_id']");
+  } else
+    fail(
+      "'requiredClaims' must be an array of claim names, e.g. ['iss', 'aud', 'exp', 'iat', 'sub', 'jti', 'client_id']",
+    );
   for (const claim of ALWAYS_REQUIRED) {
     if (!requiredClaims.includes(claim)) {
       // RFC 9068 §2.2 / §4: without these there is no issuer, audience or expiry to check.
@@ -127,44 +155,68 @@ export function validateVerifierOptions(options: VerifierOptions): ResolvedVerif
   }
   if (options.revocation !== undefined) {
     for (const claim of REVOCATION_REQUIRES) {
-      if (!requiredClaims.includes(claim)) fail(`'requiredClaims' must include '${claim}' when 'revocation' is set: revocation looks tokens up by jti, sub, iat and iss`);
+      if (!requiredClaims.includes(claim))
+        fail(
+          `'requiredClaims' must include '${claim}' when 'revocation' is set: revocation looks tokens up by jti, sub, iat and iss`,
+        );
     }
   }
 
   const clockTolerance = options.clockTolerance ?? 5;
-  if (typeof clockTolerance !== 'number' || !Number.isFinite(clockTolerance) || clockTolerance < 0 || clockTolerance > MAX_CLOCK_TOLERANCE) {
+  if (
+    typeof clockTolerance !== 'number' ||
+    !Number.isFinite(clockTolerance) ||
+    clockTolerance < 0 ||
+    clockTolerance > MAX_CLOCK_TOLERANCE
+  ) {
     fail(`'clockTolerance' must be a number of seconds between 0 and ${MAX_CLOCK_TOLERANCE} (default 5)`);
   }
   if (options.maxTokenAge !== undefined && !isPositiveFinite(options.maxTokenAge)) {
     fail("'maxTokenAge' must be a positive number of seconds, or left out for no limit");
   }
   const maxTokenLifetime = options.maxTokenLifetime ?? 86_400;
-  if (!isPositiveFinite(maxTokenLifetime)) fail("'maxTokenLifetime' must be a positive number of seconds (default 86400)");
+  if (!isPositiveFinite(maxTokenLifetime))
+    fail("'maxTokenLifetime' must be a positive number of seconds (default 86400)");
   const maxTokenSize = options.maxTokenSize ?? 8192;
-  if (!isPositiveInteger(maxTokenSize)) fail("'maxTokenSize' must be a positive integer number of characters (default 8192)");
+  if (!isPositiveInteger(maxTokenSize))
+    fail("'maxTokenSize' must be a positive integer number of characters (default 8192)");
 
   let cacheMaxEntries: number | false;
   const cache = options.cache;
   if (cache === undefined) cacheMaxEntries = 10_000;
   else if (cache === false) cacheMaxEntries = false;
-  else if (cache !== null && typeof cache === 'object' && (cache.maxEntries === undefined || isPositiveInteger(cache.maxEntries))) {
+  else if (
+    cache !== null &&
+    typeof cache === 'object' &&
+    (cache.maxEntries === undefined || isPositiveInteger(cache.maxEntries))
+  ) {
     cacheMaxEntries = cache.maxEntries ?? 10_000;
   } else fail("'cache' must be false or { maxEntries: <positive integer> } (default { maxEntries: 10000 })");
 
   const revocation = options.revocation;
-  if (revocation !== undefined && (revocation === null || typeof revocation !== 'object' || typeof revocation.isRevoked !== 'function')) {
+  if (
+    revocation !== undefined &&
+    (revocation === null || typeof revocation !== 'object' || typeof revocation.isRevoked !== 'function')
+  ) {
     fail("'revocation' must be a RevocationStore (an object with isRevoked()), e.g. new InMemoryRevocationStore()");
   }
   const revocationTimeout = options.revocationTimeout ?? 1000;
-  if (!isPositiveFinite(revocationTimeout)) fail("'revocationTimeout' must be a positive number of milliseconds (default 1000)");
+  if (!isPositiveFinite(revocationTimeout))
+    fail("'revocationTimeout' must be a positive number of milliseconds (default 1000)");
 
   const now = options.now ?? Date.now;
-  if (typeof now !== 'function') fail("'now' must be a function returning milliseconds since the epoch (default Date.now)");
+  if (typeof now !== 'function')
+    fail("'now' must be a function returning milliseconds since the epoch (default Date.now)");
 
   return {
     issuer: options.issuer,
     audience,
-    policy: Object.freeze({ maxTokenSize, algorithms: new Set(algorithms), algorithmList: Object.freeze(algorithms), typ }),
+    policy: Object.freeze({
+      maxTokenSize,
+      algorithms: new Set(algorithms),
+      algorithmList: Object.freeze(algorithms),
+      typ,
+    }),
     requiredClaims,
     clockTolerance,
     maxTokenAge: options.maxTokenAge,

@@ -5,10 +5,10 @@ import { parseCompactJws } from './parse-compact-jws.js';
 import type { JwsPolicy, ParsedCompactJws } from './parse-compact-jws.js';
 
 /** The key lookup the verifier is built on (the key resolver's `getKey`). */
-export type KeyLookup = (header: { readonly alg: string; readonly kid?: string }) =>
-  | CryptoKey
-  | Uint8Array
-  | Promise<CryptoKey | Uint8Array>;
+export type KeyLookup = (header: {
+  readonly alg: string;
+  readonly kid?: string;
+}) => CryptoKey | Uint8Array | Promise<CryptoKey | Uint8Array>;
 
 /** Claim checks handed to jose's `jwtVerify` (the JWT layer); `algorithms` and `typ` come from the policy. */
 export type JwtClaimOptions = Omit<JWTVerifyOptions, 'algorithms' | 'typ' | 'crit'>;

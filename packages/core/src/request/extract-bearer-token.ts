@@ -103,7 +103,8 @@ function parseBearer(value: string): string | undefined {
     if (schemeEnd === 0) {
       // Leading whitespace only (frameworks trim OWS; a value made of spaces is "no credentials").
       let allSpace = true;
-      for (let i = 0; i < length && allSpace; i++) allSpace = value.charCodeAt(i) === SP || value.charCodeAt(i) === 0x09;
+      for (let i = 0; i < length && allSpace; i++)
+        allSpace = value.charCodeAt(i) === SP || value.charCodeAt(i) === 0x09;
       if (allSpace) return undefined;
       throw invalidRequest('Authorization header does not start with an auth-scheme');
     }
@@ -190,7 +191,12 @@ function isFormRequest(request: HttpRequestLike): boolean {
  * ```
  */
 export function extractBearerToken(request: HttpRequestLike, options: BearerExtractionOptions = {}): string {
-  if (request === null || typeof request !== 'object' || request.headers === null || typeof request.headers !== 'object') {
+  if (
+    request === null ||
+    typeof request !== 'object' ||
+    request.headers === null ||
+    typeof request.headers !== 'object'
+  ) {
     throw new TypeError("extractBearerToken: 'request' must be an object with a 'headers' map");
   }
   const header = readAuthorization(request);
@@ -211,7 +217,8 @@ export function extractBearerToken(request: HttpRequestLike, options: BearerExtr
   if (fromBody !== undefined && options.allowBody !== true) {
     throw invalidRequest('access_token in the request body is not accepted');
   }
-  const methods = (fromHeader !== undefined ? 1 : 0) + (fromQuery !== undefined ? 1 : 0) + (fromBody !== undefined ? 1 : 0);
+  const methods =
+    (fromHeader !== undefined ? 1 : 0) + (fromQuery !== undefined ? 1 : 0) + (fromBody !== undefined ? 1 : 0);
   if (methods > 1) throw invalidRequest('more than one method used to send the access token');
 
   if (fromHeader !== undefined) return fromHeader;

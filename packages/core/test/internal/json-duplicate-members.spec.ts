@@ -22,16 +22,20 @@ describe('hasDuplicateTopLevelMember', () => {
 
   it('agrees with a reference count over random objects, with and without an injected duplicate', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }), fc.nat(), (object, pick) => {
-        const json = JSON.stringify(object);
-        expect(hasDuplicateTopLevelMember(json)).toBe(false);
-        const keys = Object.keys(object);
-        if (keys.length === 0) return;
-        const key = keys[pick % keys.length]!;
-        const duplicated = `${json.slice(0, -1)},${JSON.stringify(key)}:0}`;
-        expect(hasDuplicateTopLevelMember(duplicated)).toBe(true);
-        expect(hasDuplicateTopLevelMember(JSON.stringify(object, null, 2))).toBe(false);
-      }),
+      fc.property(
+        fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }),
+        fc.nat(),
+        (object, pick) => {
+          const json = JSON.stringify(object);
+          expect(hasDuplicateTopLevelMember(json)).toBe(false);
+          const keys = Object.keys(object);
+          if (keys.length === 0) return;
+          const key = keys[pick % keys.length]!;
+          const duplicated = `${json.slice(0, -1)},${JSON.stringify(key)}:0}`;
+          expect(hasDuplicateTopLevelMember(duplicated)).toBe(true);
+          expect(hasDuplicateTopLevelMember(JSON.stringify(object, null, 2))).toBe(false);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -12,7 +12,10 @@ const RUNS = { numRuns: 500 };
 const B64TOKEN_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/';
 
 const b64token = fc
-  .tuple(fc.string({ unit: fc.constantFrom(...B64TOKEN_CHARS), minLength: 1, maxLength: 300 }), fc.string({ unit: fc.constant('='), maxLength: 3 }))
+  .tuple(
+    fc.string({ unit: fc.constantFrom(...B64TOKEN_CHARS), minLength: 1, maxLength: 300 }),
+    fc.string({ unit: fc.constant('='), maxLength: 3 }),
+  )
   .map(([body, pad]) => body + pad);
 const bearerScheme = fc.mixedCase(fc.constant('bearer'));
 const spaces = fc.string({ unit: fc.constant(' '), minLength: 1, maxLength: 5 });
@@ -23,7 +26,10 @@ const anyText = fc.oneof(
 );
 
 /** Runs the extractor; returns the token or the PortcullisError. Anything else fails the property. */
-function attempt(request: HttpRequestLike, options?: { allowQuery?: boolean; allowBody?: boolean }): string | PortcullisError {
+function attempt(
+  request: HttpRequestLike,
+  options?: { allowQuery?: boolean; allowBody?: boolean },
+): string | PortcullisError {
   try {
     return extractBearerToken(request, options);
   } catch (error) {
@@ -35,19 +41,27 @@ function attempt(request: HttpRequestLike, options?: { allowQuery?: boolean; all
 describe('extractBearerToken — properties', () => {
   it('any Authorization value: a PortcullisError of the two extraction codes, or a b64token taken from a well-formed "Bearer" credential', () => {
     fc.assert(
-      fc.property(fc.oneof(anyText, fc.tuple(bearerScheme, fc.string({ unit: fc.constantFrom(' ', '\t'), maxLength: 3 }), anyText).map((p) => p.join(''))), (value) => {
-        const result = attempt({ headers: { authorization: value }, rawHeaders: ['Authorization', value] });
-        if (result instanceof PortcullisError) {
-          expect(['ERR_MISSING_TOKEN', 'ERR_INVALID_REQUEST']).toContain(result.code);
-          return;
-        }
-        // Accepted: the value is exactly "<bearer in any case><1+ spaces><the token>".
-        expect(value.slice(0, 6).toLowerCase()).toBe('bearer');
-        expect(value.slice(6).trimStart()).toBe(result);
-        expect(value.length).toBeGreaterThan(6 + result.length);
-        expect(value.slice(6, value.length - result.length)).toMatch(/^ +$/);
-        expect(result).toMatch(/^[A-Za-z0-9\-._~+/]+=*$/);
-      }),
+      fc.property(
+        fc.oneof(
+          anyText,
+          fc
+            .tuple(bearerScheme, fc.string({ unit: fc.constantFrom(' ', '\t'), maxLength: 3 }), anyText)
+            .map((p) => p.join('')),
+        ),
+        (value) => {
+          const result = attempt({ headers: { authorization: value }, rawHeaders: ['Authorization', value] });
+          if (result instanceof PortcullisError) {
+            expect(['ERR_MISSING_TOKEN', 'ERR_INVALID_REQUEST']).toContain(result.code);
+            return;
+          }
+          // Accepted: the value is exactly "<bearer in any case><1+ spaces><the token>".
+          expect(value.slice(0, 6).toLowerCase()).toBe('bearer');
+          expect(value.slice(6).trimStart()).toBe(result);
+          expect(value.length).toBeGreaterThan(6 + result.length);
+          expect(value.slice(6, value.length - result.length)).toMatch(/^ +$/);
+          expect(result).toMatch(/^[A-Za-z0-9\-._~+/]+=*$/);
+        },
+      ),
       RUNS,
     );
   });
@@ -63,11 +77,17 @@ describe('extractBearerToken — properties', () => {
 
   it('a well-formed credential followed by anything non-empty is refused', () => {
     fc.assert(
-      fc.property(bearerScheme, spaces, b64token, anyText.filter((t) => t.length > 0 && !/^[A-Za-z0-9\-._~+/=]/.test(t)), (scheme, sp, token, tail) => {
-        const result = attempt({ headers: { authorization: `${scheme}${sp}${token}${tail}` } });
-        expect(result).toBeInstanceOf(PortcullisError);
-        expect((result as PortcullisError).code).toBe('ERR_INVALID_REQUEST');
-      }),
+      fc.property(
+        bearerScheme,
+        spaces,
+        b64token,
+        anyText.filter((t) => t.length > 0 && !/^[A-Za-z0-9\-._~+/=]/.test(t)),
+        (scheme, sp, token, tail) => {
+          const result = attempt({ headers: { authorization: `${scheme}${sp}${token}${tail}` } });
+          expect(result).toBeInstanceOf(PortcullisError);
+          expect((result as PortcullisError).code).toBe('ERR_INVALID_REQUEST');
+        },
+      ),
       RUNS,
     );
   });
@@ -77,11 +97,14 @@ describe('extractBearerToken — properties', () => {
     const other = fc.tuple(fc.constantFrom('Host', 'Accept', 'Cookie', 'Proxy-Authorization', 'X-Auth'), anyText);
     const lines = fc
       .tuple(fc.array(line, { minLength: 2, maxLength: 4 }), fc.array(other, { maxLength: 4 }))
-      .chain(([auths, others]) => fc.shuffledSubarray([...auths, ...others], { minLength: auths.length + others.length }));
+      .chain(([auths, others]) =>
+        fc.shuffledSubarray([...auths, ...others], { minLength: auths.length + others.length }),
+      );
     fc.assert(
       fc.property(lines, (list) => {
         const headers: Record<string, string> = {};
-        for (const [name, value] of list) if (headers[name.toLowerCase()] === undefined) headers[name.toLowerCase()] = value;
+        for (const [name, value] of list)
+          if (headers[name.toLowerCase()] === undefined) headers[name.toLowerCase()] = value;
         const result = attempt({ headers, rawHeaders: list.flat() });
         expect(result).toBeInstanceOf(PortcullisError);
         expect((result as PortcullisError).code).toBe('ERR_INVALID_REQUEST');
@@ -96,7 +119,9 @@ describe('extractBearerToken — properties', () => {
       fc.property(
         fc.option(anyText, { nil: undefined }),
         fc.option(fc.webQueryParameters(), { nil: undefined }),
-        fc.option(fc.oneof(json, fc.dictionary(fc.constantFrom('access_token', 'a', '__proto__'), json)), { nil: undefined }),
+        fc.option(fc.oneof(json, fc.dictionary(fc.constantFrom('access_token', 'a', '__proto__'), json)), {
+          nil: undefined,
+        }),
         fc.option(fc.oneof(json, fc.dictionary(fc.constantFrom('access_token', 'b'), json)), { nil: undefined }),
         fc.constantFrom('application/x-www-form-urlencoded', 'application/json', undefined),
         fc.boolean(),
@@ -119,7 +144,11 @@ describe('extractBearerToken — properties', () => {
       fc.property(b64token, fc.boolean(), (token, viaQuery) => {
         const request: HttpRequestLike = viaQuery
           ? { headers: {}, url: `/orders?access_token=${encodeURIComponent(token)}` }
-          : { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: { access_token: token } };
+          : {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: { access_token: token },
+            };
         const result = attempt(request);
         expect(result).toBeInstanceOf(PortcullisError);
         expect((result as PortcullisError).code).toBe('ERR_INVALID_REQUEST');

@@ -83,7 +83,8 @@ function validClaims(): Record<string, unknown> {
   };
 }
 const validHeader = (): Record<string, unknown> => ({ alg: 'ES256', typ: 'at+jwt', kid: kids.es256 });
-const sign = (header: Record<string, unknown>, claims: unknown): Promise<string> => issuer.sign(header, claims, { key: { kid: kids.es256 } });
+const sign = (header: Record<string, unknown>, claims: unknown): Promise<string> =>
+  issuer.sign(header, claims, { key: { kid: kids.es256 } });
 
 describe('verify — properties', () => {
   it('random strings are never accepted and never escape as another error', async () => {
@@ -94,7 +95,10 @@ describe('verify — properties', () => {
         .array(fc.string({ unit: fc.constantFrom(...ALPHABET), maxLength: 200 }), { minLength: 1, maxLength: 6 })
         .map((parts) => parts.join('.')),
     );
-    await fc.assert(fc.asyncProperty(text, async (t) => expectRefused(t)), { numRuns: 500 });
+    await fc.assert(
+      fc.asyncProperty(text, async (t) => expectRefused(t)),
+      { numRuns: 500 },
+    );
   });
 
   it('a valid token with harmless extra claims and header members verifies, claims intact (the generators are sound)', async () => {
@@ -127,7 +131,12 @@ describe('verify — properties', () => {
       const parts = token.split('.');
       return fc.nat({ max: 2 }).chain((segment) => {
         const bytes = Buffer.from(parts[segment]!, 'base64url');
-        return fc.tuple(fc.constant(parts), fc.constant(segment), fc.nat({ max: bytes.length - 1 }), fc.nat({ max: 7 }));
+        return fc.tuple(
+          fc.constant(parts),
+          fc.constant(segment),
+          fc.nat({ max: bytes.length - 1 }),
+          fc.nat({ max: 7 }),
+        );
       });
     });
     await fc.assert(
@@ -145,7 +154,10 @@ describe('verify — properties', () => {
     const mutation = anyToken().chain((token) => {
       const parts = token.split('.');
       return fc
-        .array(fc.oneof(fc.constantFrom(...parts), fc.string({ unit: fc.constantFrom(...ALPHABET), maxLength: 40 })), { minLength: 0, maxLength: 6 })
+        .array(fc.oneof(fc.constantFrom(...parts), fc.string({ unit: fc.constantFrom(...ALPHABET), maxLength: 40 })), {
+          minLength: 0,
+          maxLength: 6,
+        })
         .map((shuffled) => [token, shuffled.join('.')] as const);
     });
     await fc.assert(
@@ -158,7 +170,11 @@ describe('verify — properties', () => {
   });
 
   it('re-encoding a segment (standard base64, "=" padding) is never accepted', async () => {
-    const mutation = fc.tuple(anyToken(), fc.nat({ max: 2 }), fc.constantFrom('base64', 'padded-base64url', 'trailing-equals'));
+    const mutation = fc.tuple(
+      anyToken(),
+      fc.nat({ max: 2 }),
+      fc.constantFrom('base64', 'padded-base64url', 'trailing-equals'),
+    );
     await fc.assert(
       fc.asyncProperty(
         mutation
@@ -181,7 +197,24 @@ describe('verify — properties', () => {
   });
 
   it('one header defect, re-signed with the real key, is refused with the matching code', async () => {
-    const notAllowedAlg = fc.string({ maxLength: 10 }).filter((a) => !['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'].includes(a));
+    const notAllowedAlg = fc
+      .string({ maxLength: 10 })
+      .filter(
+        (a) =>
+          ![
+            'RS256',
+            'RS384',
+            'RS512',
+            'PS256',
+            'PS384',
+            'PS512',
+            'ES256',
+            'ES384',
+            'ES512',
+            'EdDSA',
+            'Ed25519',
+          ].includes(a),
+      );
     const badTyp = fc.oneof(
       fc.string({ maxLength: 20 }).filter((t) => {
         const lower = t.toLowerCase();
@@ -191,17 +224,31 @@ describe('verify — properties', () => {
     );
     const defect = fc.oneof(
       notAllowedAlg.map((alg) => ({ patch: { alg }, codes: ['ERR_ALGORITHM_NOT_ALLOWED'] as PortcullisErrorCode[] })),
-      json.filter((v) => typeof v !== 'string').map((alg) => ({ patch: { alg }, codes: ['ERR_ALGORITHM_NOT_ALLOWED'] as PortcullisErrorCode[] })),
+      json
+        .filter((v) => typeof v !== 'string')
+        .map((alg) => ({ patch: { alg }, codes: ['ERR_ALGORITHM_NOT_ALLOWED'] as PortcullisErrorCode[] })),
       badTyp.map((typ) => ({ patch: { typ }, codes: ['ERR_INVALID_TOKEN_TYPE'] as PortcullisErrorCode[] })),
       fc.constant({ patch: { typ: undefined }, codes: ['ERR_INVALID_TOKEN_TYPE'] as PortcullisErrorCode[] }),
       fc
         .tuple(fc.constantFrom('jwk', 'jku', 'x5u', 'x5c', 'crit', 'enc', 'zip'), json)
-        .map(([member, value]) => ({ patch: { [member]: value }, codes: ['ERR_ALGORITHM_NOT_ALLOWED'] as PortcullisErrorCode[] })),
+        .map(([member, value]) => ({
+          patch: { [member]: value },
+          codes: ['ERR_ALGORITHM_NOT_ALLOWED'] as PortcullisErrorCode[],
+        })),
       // b64:false turns the payload into unencoded JSON, which the shape check refuses first.
-      json.map((b64) => ({ patch: { b64 }, codes: ['ERR_ALGORITHM_NOT_ALLOWED', 'ERR_MALFORMED_TOKEN'] as PortcullisErrorCode[] })),
-      fc.constantFrom('JWT', 'jwt', 'application/jwt').map((cty) => ({ patch: { cty }, codes: ['ERR_ALGORITHM_NOT_ALLOWED'] as PortcullisErrorCode[] })),
-      json.filter((v) => typeof v !== 'string').map((kid) => ({ patch: { kid }, codes: ['ERR_MALFORMED_TOKEN'] as PortcullisErrorCode[] })),
-      fc.string({ minLength: 257, maxLength: 400 }).map((kid) => ({ patch: { kid }, codes: ['ERR_MALFORMED_TOKEN'] as PortcullisErrorCode[] })),
+      json.map((b64) => ({
+        patch: { b64 },
+        codes: ['ERR_ALGORITHM_NOT_ALLOWED', 'ERR_MALFORMED_TOKEN'] as PortcullisErrorCode[],
+      })),
+      fc
+        .constantFrom('JWT', 'jwt', 'application/jwt')
+        .map((cty) => ({ patch: { cty }, codes: ['ERR_ALGORITHM_NOT_ALLOWED'] as PortcullisErrorCode[] })),
+      json
+        .filter((v) => typeof v !== 'string')
+        .map((kid) => ({ patch: { kid }, codes: ['ERR_MALFORMED_TOKEN'] as PortcullisErrorCode[] })),
+      fc
+        .string({ minLength: 257, maxLength: 400 })
+        .map((kid) => ({ patch: { kid }, codes: ['ERR_MALFORMED_TOKEN'] as PortcullisErrorCode[] })),
       fc
         .string({ minLength: 1, maxLength: 40 })
         .filter((kid) => !Object.values(kids).includes(kid))
@@ -219,21 +266,45 @@ describe('verify — properties', () => {
 
   it('one claim defect, re-signed with the real key, is refused with the matching code', async () => {
     type Defect = { patch: Record<string, unknown>; code: PortcullisErrorCode; claim: string };
-    const d = (patch: Record<string, unknown>, code: PortcullisErrorCode, claim: string): Defect => ({ patch, code, claim });
-    const notString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 2 }), fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }));
+    const d = (patch: Record<string, unknown>, code: PortcullisErrorCode, claim: string): Defect => ({
+      patch,
+      code,
+      claim,
+    });
+    const notString = fc.oneof(
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.string(), { maxLength: 2 }),
+      fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }),
+    );
     const defect: fc.Arbitrary<Defect> = fc.oneof(
-      fc.string({ maxLength: 40 }).filter((s) => s !== issuer.issuer).map((iss) => d({ iss }, 'ERR_CLAIM_INVALID', 'iss')),
+      fc
+        .string({ maxLength: 40 })
+        .filter((s) => s !== issuer.issuer)
+        .map((iss) => d({ iss }, 'ERR_CLAIM_INVALID', 'iss')),
       notString.map((iss) => d({ iss }, 'ERR_CLAIM_INVALID', 'iss')),
       fc
         .oneof(fc.string({ maxLength: 40 }), fc.array(fc.string({ maxLength: 40 }), { maxLength: 3 }))
         .filter((aud) => (Array.isArray(aud) ? !aud.includes(issuer.audience) : aud !== issuer.audience))
         .map((aud) => d({ aud }, 'ERR_CLAIM_INVALID', 'aud')),
-      fc.integer({ min: NOW - 10_000_000, max: NOW - 5 }).map((exp) => d({ exp, iat: Math.min(exp - 1, NOW) }, 'ERR_TOKEN_EXPIRED', 'exp')),
-      fc.integer({ min: NOW + 86_401, max: NOW + 10 * 365 * 86_400 }).map((exp) => d({ exp }, 'ERR_CLAIM_INVALID', 'exp')),
-      fc.integer({ min: NOW + 6, max: NOW + 86_000 }).map((nbf) => d({ nbf, exp: nbf + 60 }, 'ERR_TOKEN_NOT_YET_VALID', 'nbf')),
-      fc.integer({ min: NOW + 6, max: NOW + 86_000 }).map((iat) => d({ iat, exp: iat + 60 }, 'ERR_TOKEN_NOT_YET_VALID', 'iat')),
       fc
-        .tuple(fc.constantFrom('exp', 'iat', 'nbf'), fc.oneof(fc.string(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 })))
+        .integer({ min: NOW - 10_000_000, max: NOW - 5 })
+        .map((exp) => d({ exp, iat: Math.min(exp - 1, NOW) }, 'ERR_TOKEN_EXPIRED', 'exp')),
+      fc
+        .integer({ min: NOW + 86_401, max: NOW + 10 * 365 * 86_400 })
+        .map((exp) => d({ exp }, 'ERR_CLAIM_INVALID', 'exp')),
+      fc
+        .integer({ min: NOW + 6, max: NOW + 86_000 })
+        .map((nbf) => d({ nbf, exp: nbf + 60 }, 'ERR_TOKEN_NOT_YET_VALID', 'nbf')),
+      fc
+        .integer({ min: NOW + 6, max: NOW + 86_000 })
+        .map((iat) => d({ iat, exp: iat + 60 }, 'ERR_TOKEN_NOT_YET_VALID', 'iat')),
+      fc
+        .tuple(
+          fc.constantFrom('exp', 'iat', 'nbf'),
+          fc.oneof(fc.string(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 })),
+        )
         .map(([claim, value]) => d({ [claim]: value }, 'ERR_CLAIM_INVALID', claim)),
       fc
         .tuple(fc.constantFrom('sub', 'jti', 'client_id'), fc.oneof(notString, fc.constant('')))
@@ -249,21 +320,34 @@ describe('verify — properties', () => {
         const token = await sign(validHeader(), claims);
         const result = await outcome(token);
         expect(result).toBeInstanceOf(PortcullisError);
-        expect({ code: (result as PortcullisError).code, claim: (result as PortcullisError).claim }).toEqual({ code, claim });
+        expect({ code: (result as PortcullisError).code, claim: (result as PortcullisError).claim }).toEqual({
+          code,
+          claim,
+        });
       }),
       RUNS,
     );
   });
 
   it('random JSON headers and payloads signed with the real key are refused, never thrown through', async () => {
-    const header = fc.oneof(json, fc.dictionary(fc.constantFrom('alg', 'typ', 'kid', 'crit', 'x', 'cty', 'b64'), json, { maxKeys: 5 }));
+    const header = fc.oneof(
+      json,
+      fc.dictionary(fc.constantFrom('alg', 'typ', 'kid', 'crit', 'x', 'cty', 'b64'), json, { maxKeys: 5 }),
+    );
     const payload = fc.oneof(json, fc.string({ unit: 'binary', maxLength: 200 }));
     await fc.assert(
-      fc.asyncProperty(header, payload, fc.constantFrom('es256', 'rs256', 'eddsa') as fc.Arbitrary<keyof typeof kids>, async (h, p, which) => {
-        const raw = JSON.stringify(h) ?? 'null';
-        const token = await issuer.sign(raw, typeof p === 'string' ? p : JSON.stringify(p), { key: { kid: kids[which] } });
-        await expectRefused(token);
-      }),
+      fc.asyncProperty(
+        header,
+        payload,
+        fc.constantFrom('es256', 'rs256', 'eddsa') as fc.Arbitrary<keyof typeof kids>,
+        async (h, p, which) => {
+          const raw = JSON.stringify(h) ?? 'null';
+          const token = await issuer.sign(raw, typeof p === 'string' ? p : JSON.stringify(p), {
+            key: { kid: kids[which] },
+          });
+          await expectRefused(token);
+        },
+      ),
       RUNS,
     );
   });

@@ -8,8 +8,12 @@ import { extractBearerToken } from '../../src/request/extract-bearer-token.js';
 // shape: the verifier judges the content (see test/token).
 const T0 = 'eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCIsImtpZCI6ImsxIn0.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
 const T_BOB = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJib2IifQ.b3RoZXI';
-const CHALLENGE = { realm: 'orders', resourceMetadata: 'https://api.example.test/.well-known/oauth-protected-resource/orders' };
-const CH0 = 'Bearer realm="orders", resource_metadata="https://api.example.test/.well-known/oauth-protected-resource/orders"';
+const CHALLENGE = {
+  realm: 'orders',
+  resourceMetadata: 'https://api.example.test/.well-known/oauth-protected-resource/orders',
+};
+const CH0 =
+  'Bearer realm="orders", resource_metadata="https://api.example.test/.well-known/oauth-protected-resource/orders"';
 const INVALID_REQUEST = 'Bearer realm="orders", error="invalid_request", error_description="The request is malformed"';
 
 /** A request as Node would parse it: lower-cased `headers` keeping the first value, plus `rawHeaders`. */
@@ -113,8 +117,18 @@ describe('extractBearerToken — SPEC B1', () => {
   });
 
   it('case 9: duplicate headers differing in name case, and a Bearer + Basic pair, are duplicates too', () => {
-    expectInvalidRequest(nodeRequest([['authorization', `Bearer ${T0}`], ['AUTHORIZATION', `Bearer ${T_BOB}`]]));
-    expectInvalidRequest(nodeRequest([['Authorization', 'Basic YWxpY2U6cHc='], ['Authorization', `Bearer ${T0}`]]));
+    expectInvalidRequest(
+      nodeRequest([
+        ['authorization', `Bearer ${T0}`],
+        ['AUTHORIZATION', `Bearer ${T_BOB}`],
+      ]),
+    );
+    expectInvalidRequest(
+      nodeRequest([
+        ['Authorization', 'Basic YWxpY2U6cHc='],
+        ['Authorization', `Bearer ${T0}`],
+      ]),
+    );
   });
 
   it('case 9: an array header value with several entries counts as duplicate headers', () => {
@@ -143,13 +157,17 @@ describe('extractBearerToken — SPEC B1', () => {
   it('case 11 (allowed): the query method returns the token, one value only, b64token only', () => {
     expect(extractBearerToken(nodeRequest([], { url: `/orders?access_token=${T0}` }), { allowQuery: true })).toBe(T0);
     expect(extractBearerToken(nodeRequest([], { query: { access_token: T0 } }), { allowQuery: true })).toBe(T0);
-    expectInvalidRequest(nodeRequest([], { url: `/orders?access_token=${T0}&access_token=${T_BOB}` }), { allowQuery: true });
+    expectInvalidRequest(nodeRequest([], { url: `/orders?access_token=${T0}&access_token=${T_BOB}` }), {
+      allowQuery: true,
+    });
     expectInvalidRequest(nodeRequest([], { query: { access_token: [T0, T_BOB] } }), { allowQuery: true });
     expectInvalidRequest(nodeRequest([], { url: '/orders?access_token=a%20b' }), { allowQuery: true });
   });
 
   it('a query without access_token is ignored', () => {
-    expect(extractBearerToken(nodeRequest([['Authorization', `Bearer ${T0}`]], { url: '/orders?limit=10&cursor=abc' }))).toBe(T0);
+    expect(
+      extractBearerToken(nodeRequest([['Authorization', `Bearer ${T0}`]], { url: '/orders?limit=10&cursor=abc' })),
+    ).toBe(T0);
     expect(extractBearerToken(nodeRequest([['Authorization', `Bearer ${T0}`]], { url: '/orders?x=%41' }))).toBe(T0);
   });
 
@@ -171,7 +189,11 @@ describe('extractBearerToken — SPEC B1', () => {
   });
 
   it('case 12: a JSON body field named access_token is application data, not a credential', () => {
-    const request = nodeRequest([['Content-Type', 'application/json']], { method: 'POST', url: '/integrations', body: { access_token: 'third-party' } });
+    const request = nodeRequest([['Content-Type', 'application/json']], {
+      method: 'POST',
+      url: '/integrations',
+      body: { access_token: 'third-party' },
+    });
     expectMissing(request);
     expectMissing(request, { allowBody: true });
   });

@@ -19,7 +19,10 @@ beforeAll(async () => {
 });
 afterAll(() => issuer.close());
 
-const CHALLENGE = { realm: 'orders', resourceMetadata: 'https://api.example.test/.well-known/oauth-protected-resource/orders' };
+const CHALLENGE = {
+  realm: 'orders',
+  resourceMetadata: 'https://api.example.test/.well-known/oauth-protected-resource/orders',
+};
 
 /** Signs an exact payload text (for values JSON.stringify cannot produce, such as 1e999). */
 async function signRaw(payload: string): Promise<string> {
@@ -28,7 +31,9 @@ async function signRaw(payload: string): Promise<string> {
 
 describe('SPEC B5 — claims', () => {
   it('case 69: no exp → 401 (jose alone would accept it)', async () => {
-    const error = await expectCode(verifier.verify(await issuer.badToken('missing-claim:exp')), 'ERR_CLAIM_INVALID', { claim: 'exp' });
+    const error = await expectCode(verifier.verify(await issuer.badToken('missing-claim:exp')), 'ERR_CLAIM_INVALID', {
+      claim: 'exp',
+    });
     expect(toHttpResponse(error, CHALLENGE).headers['www-authenticate']).toBe(
       'Bearer realm="orders", error="invalid_token", error_description="The access token claims are invalid", resource_metadata="https://api.example.test/.well-known/oauth-protected-resource/orders"',
     );
@@ -37,7 +42,11 @@ describe('SPEC B5 — claims', () => {
 
   it('case 70: exp = NOW − 301 with a 60 s leeway → 401 expired', async () => {
     const lenient = makeVerifier({ ...issuer.verifierOptions(), clockTolerance: 60 });
-    const error = await expectCode(lenient.verify(await issuer.token({ iat: NOW - 600, exp: NOW - 301 })), 'ERR_TOKEN_EXPIRED', { claim: 'exp' });
+    const error = await expectCode(
+      lenient.verify(await issuer.token({ iat: NOW - 600, exp: NOW - 301 })),
+      'ERR_TOKEN_EXPIRED',
+      { claim: 'exp' },
+    );
     expect(toHttpResponse(error, CHALLENGE).headers['www-authenticate']).toBe(
       'Bearer realm="orders", error="invalid_token", error_description="The access token expired", resource_metadata="https://api.example.test/.well-known/oauth-protected-resource/orders"',
     );
@@ -70,27 +79,43 @@ describe('SPEC B5 — claims', () => {
     await expect(hourly.verify(await issuer.token({}, { expiresIn: 3600 }))).resolves.toBeDefined();
     await expectCode(hourly.verify(await issuer.token({}, { expiresIn: 3601 })), 'ERR_CLAIM_INVALID', { claim: 'exp' });
     // Without iat (not required here), the remaining lifetime is bounded instead.
-    const noIat = makeVerifier({ ...issuer.verifierOptions(), maxTokenLifetime: 3600, requiredClaims: ['iss', 'aud', 'exp'] });
-    await expectCode(noIat.verify(await issuer.token({ iat: undefined, exp: NOW + 7200 })), 'ERR_CLAIM_INVALID', { claim: 'exp' });
+    const noIat = makeVerifier({
+      ...issuer.verifierOptions(),
+      maxTokenLifetime: 3600,
+      requiredClaims: ['iss', 'aud', 'exp'],
+    });
+    await expectCode(noIat.verify(await issuer.token({ iat: undefined, exp: NOW + 7200 })), 'ERR_CLAIM_INVALID', {
+      claim: 'exp',
+    });
     await expect(noIat.verify(await issuer.token({ iat: undefined, exp: NOW + 600 }))).resolves.toBeDefined();
   });
 
   it('case 74: nbf = NOW + 600 → 401 not yet valid', async () => {
-    const error = await expectCode(verifier.verify(await issuer.badToken('not-yet-valid')), 'ERR_TOKEN_NOT_YET_VALID', { claim: 'nbf' });
-    expect(toHttpResponse(error, CHALLENGE).headers['www-authenticate']).toContain('error_description="The access token is not yet valid"');
+    const error = await expectCode(verifier.verify(await issuer.badToken('not-yet-valid')), 'ERR_TOKEN_NOT_YET_VALID', {
+      claim: 'nbf',
+    });
+    expect(toHttpResponse(error, CHALLENGE).headers['www-authenticate']).toContain(
+      'error_description="The access token is not yet valid"',
+    );
     await expect(verifier.verify(await issuer.token({ nbf: NOW + 5 }))).resolves.toBeDefined(); // within tolerance
   });
 
   it('case 75: iat = NOW + 600 → 401 not yet valid (jose checks it only with maxTokenAge)', async () => {
-    await expectCode(verifier.verify(await issuer.badToken('issued-in-future')), 'ERR_TOKEN_NOT_YET_VALID', { claim: 'iat' });
+    await expectCode(verifier.verify(await issuer.badToken('issued-in-future')), 'ERR_TOKEN_NOT_YET_VALID', {
+      claim: 'iat',
+    });
     const aged = makeVerifier({ ...issuer.verifierOptions(), maxTokenAge: 600 });
-    await expectCode(aged.verify(await issuer.badToken('issued-in-future')), 'ERR_TOKEN_NOT_YET_VALID', { claim: 'iat' });
+    await expectCode(aged.verify(await issuer.badToken('issued-in-future')), 'ERR_TOKEN_NOT_YET_VALID', {
+      claim: 'iat',
+    });
   });
 
   it('maxTokenAge: a token issued longer ago than allowed → 401 on iat', async () => {
     const aged = makeVerifier({ ...issuer.verifierOptions(), maxTokenAge: 600 });
     await expect(aged.verify(await issuer.token({ iat: NOW - 600 }))).resolves.toBeDefined();
-    await expectCode(aged.verify(await issuer.token({ iat: NOW - 1200, exp: NOW + 60 })), 'ERR_CLAIM_INVALID', { claim: 'iat' });
+    await expectCode(aged.verify(await issuer.token({ iat: NOW - 1200, exp: NOW + 60 })), 'ERR_CLAIM_INVALID', {
+      claim: 'iat',
+    });
   });
 
   it.each(['iat', 'jti', 'sub', 'client_id', 'iss', 'aud'])('case 76: no %s → 401 naming the claim', async (claim) => {
@@ -98,19 +123,35 @@ describe('SPEC B5 — claims', () => {
   });
 
   it('case 77: iss with a trailing slash → 401', async () => {
-    await expectCode(verifier.verify(await issuer.token({ iss: `${issuer.issuer}/` })), 'ERR_CLAIM_INVALID', { claim: 'iss' });
+    await expectCode(verifier.verify(await issuer.token({ iss: `${issuer.issuer}/` })), 'ERR_CLAIM_INVALID', {
+      claim: 'iss',
+    });
     await expectCode(verifier.verify(await issuer.badToken('wrong-issuer')), 'ERR_CLAIM_INVALID', { claim: 'iss' });
   });
 
   it('case 78: iss as an array containing ours → 401', async () => {
-    await expectCode(verifier.verify(await issuer.token({ iss: ['https://evil.test', issuer.issuer] })), 'ERR_CLAIM_INVALID', { claim: 'iss' });
-    await expectCode(verifier.verify(await issuer.token({ iss: [issuer.issuer] })), 'ERR_CLAIM_INVALID', { claim: 'iss' });
+    await expectCode(
+      verifier.verify(await issuer.token({ iss: ['https://evil.test', issuer.issuer] })),
+      'ERR_CLAIM_INVALID',
+      { claim: 'iss' },
+    );
+    await expectCode(verifier.verify(await issuer.token({ iss: [issuer.issuer] })), 'ERR_CLAIM_INVALID', {
+      claim: 'iss',
+    });
   });
 
   it('case 79: iss in another case, or Unicode look-alike → 401 (code-point comparison)', async () => {
-    await expectCode(verifier.verify(await issuer.token({ iss: issuer.issuer.toUpperCase() })), 'ERR_CLAIM_INVALID', { claim: 'iss' });
-    await expectCode(verifier.verify(await issuer.token({ iss: issuer.issuer.replace('.', '\uFF0E') })), 'ERR_CLAIM_INVALID', { claim: 'iss' });
-    await expectCode(verifier.verify(await issuer.token({ iss: `${issuer.issuer}\u0000` })), 'ERR_CLAIM_INVALID', { claim: 'iss' });
+    await expectCode(verifier.verify(await issuer.token({ iss: issuer.issuer.toUpperCase() })), 'ERR_CLAIM_INVALID', {
+      claim: 'iss',
+    });
+    await expectCode(
+      verifier.verify(await issuer.token({ iss: issuer.issuer.replace('.', '\uFF0E') })),
+      'ERR_CLAIM_INVALID',
+      { claim: 'iss' },
+    );
+    await expectCode(verifier.verify(await issuer.token({ iss: `${issuer.issuer}\u0000` })), 'ERR_CLAIM_INVALID', {
+      claim: 'iss',
+    });
   });
 
   it('case 80: no aud → 401', async () => {
@@ -118,17 +159,25 @@ describe('SPEC B5 — claims', () => {
   });
 
   it('case 81: aud of another API → 401', async () => {
-    await expectCode(verifier.verify(await issuer.token({ aud: 'https://api.example.test/payments' })), 'ERR_CLAIM_INVALID', { claim: 'aud' });
+    await expectCode(
+      verifier.verify(await issuer.token({ aud: 'https://api.example.test/payments' })),
+      'ERR_CLAIM_INVALID',
+      { claim: 'aud' },
+    );
     await expectCode(verifier.verify(await issuer.badToken('wrong-audience')), 'ERR_CLAIM_INVALID', { claim: 'aud' });
   });
 
   it('case 82: aud array containing ours → accepted (positive control)', async () => {
-    const verified = await verifier.verify(await issuer.token({ aud: ['https://api.example.test/payments', issuer.audience] }));
+    const verified = await verifier.verify(
+      await issuer.token({ aud: ['https://api.example.test/payments', issuer.audience] }),
+    );
     expect(verified.claims.aud).toEqual(['https://api.example.test/payments', issuer.audience]);
   });
 
   it('case 83: aud with a trailing slash → 401', async () => {
-    await expectCode(verifier.verify(await issuer.token({ aud: `${issuer.audience}/` })), 'ERR_CLAIM_INVALID', { claim: 'aud' });
+    await expectCode(verifier.verify(await issuer.token({ aud: `${issuer.audience}/` })), 'ERR_CLAIM_INVALID', {
+      claim: 'aud',
+    });
   });
 
   it('case 84: aud = the client id (ID-token style) → 401', async () => {
@@ -136,7 +185,9 @@ describe('SPEC B5 — claims', () => {
   });
 
   it('aud arrays must hold strings only, and not be empty', async () => {
-    await expectCode(verifier.verify(await issuer.token({ aud: [123, issuer.audience] })), 'ERR_CLAIM_INVALID', { claim: 'aud' });
+    await expectCode(verifier.verify(await issuer.token({ aud: [123, issuer.audience] })), 'ERR_CLAIM_INVALID', {
+      claim: 'aud',
+    });
     await expectCode(verifier.verify(await issuer.token({ aud: [] })), 'ERR_CLAIM_INVALID', { claim: 'aud' });
   });
 

@@ -72,7 +72,8 @@ describe('SPEC B2 — token format', () => {
 
   it('case 27: header re-encoded with "=" padding or the +/ alphabet → 401', async () => {
     // A kid whose header encodes to base64 containing '+' or '/' (found deterministically).
-    const headerFor = (i: number): string => JSON.stringify({ alg: 'ES256', typ: 'at+jwt', kid: `${es256Kid()}?>~${i}` });
+    const headerFor = (i: number): string =>
+      JSON.stringify({ alg: 'ES256', typ: 'at+jwt', kid: `${es256Kid()}?>~${i}` });
     let i = 0;
     while (!/[+/].*=$/.test(Buffer.from(headerFor(i)).toString('base64'))) i++;
     const header = headerFor(i);
@@ -111,19 +112,28 @@ describe('SPEC B2 — token format', () => {
     await expectCode(verifier.verify(token), 'ERR_MALFORMED_TOKEN');
   });
 
-  it.each([['[]'], ['"x"'], ['null'], ['123'], ['{"alg":"ES256"'], ['']])('case 30: header %j is not a JSON object → 401', async (header) => {
-    const token = header === '' ? `.${segments(T0)[1]}.${segments(T0)[2]}` : await issuer.sign(header, claims(), { key: { kid: es256Kid() } });
-    await expectCode(verifier.verify(token), 'ERR_MALFORMED_TOKEN');
-  });
+  it.each([['[]'], ['"x"'], ['null'], ['123'], ['{"alg":"ES256"'], ['']])(
+    'case 30: header %j is not a JSON object → 401',
+    async (header) => {
+      const token =
+        header === ''
+          ? `.${segments(T0)[1]}.${segments(T0)[2]}`
+          : await issuer.sign(header, claims(), { key: { kid: es256Kid() } });
+      await expectCode(verifier.verify(token), 'ERR_MALFORMED_TOKEN');
+    },
+  );
 
   it('case 31: a validly signed array payload → 401', async () => {
     await expectCode(verifier.verify(await issuer.badToken('array-payload')), 'ERR_MALFORMED_TOKEN');
   });
 
-  it.each([['"x"'], ['null'], ['123'], ['true'], [''], ['not json']])('case 32: validly signed payload %j → 401', async (payload) => {
-    const token = await issuer.sign({ alg: 'ES256', typ: 'at+jwt', kid: es256Kid() }, payload);
-    await expectCode(verifier.verify(token), 'ERR_MALFORMED_TOKEN');
-  });
+  it.each([['"x"'], ['null'], ['123'], ['true'], [''], ['not json']])(
+    'case 32: validly signed payload %j → 401',
+    async (payload) => {
+      const token = await issuer.sign({ alg: 'ES256', typ: 'at+jwt', kid: es256Kid() }, payload);
+      await expectCode(verifier.verify(token), 'ERR_MALFORMED_TOKEN');
+    },
+  );
 
   it('case 33: duplicate "alg" (none, then ES256) with a valid ES256 signature → 401, never read as none', async () => {
     const token = await issuer.sign(`{"alg":"none","alg":"ES256","typ":"at+jwt","kid":"${es256Kid()}"}`, claims(), {
@@ -133,9 +143,15 @@ describe('SPEC B2 — token format', () => {
     await expectCode(verifier.verify(token), 'ERR_MALFORMED_TOKEN');
     expect(keys.lookups).toBe(before);
     // The reverse order, and a duplicate hidden behind a JSON escape, are refused the same way.
-    const reverse = await issuer.sign(`{"alg":"ES256","typ":"at+jwt","kid":"${es256Kid()}","alg":"ES256"}`, claims(), { key: { kid: es256Kid() } });
+    const reverse = await issuer.sign(`{"alg":"ES256","typ":"at+jwt","kid":"${es256Kid()}","alg":"ES256"}`, claims(), {
+      key: { kid: es256Kid() },
+    });
     await expectCode(verifier.verify(reverse), 'ERR_MALFORMED_TOKEN');
-    const escaped = await issuer.sign(`{"alg":"ES256","typ":"at+jwt","kid":"${es256Kid()}","\\u006bid":"other"}`, claims(), { key: { kid: es256Kid() } });
+    const escaped = await issuer.sign(
+      `{"alg":"ES256","typ":"at+jwt","kid":"${es256Kid()}","\\u006bid":"other"}`,
+      claims(),
+      { key: { kid: es256Kid() } },
+    );
     await expectCode(verifier.verify(escaped), 'ERR_MALFORMED_TOKEN');
   });
 
@@ -154,7 +170,10 @@ describe('SPEC B2 — token format', () => {
     const unlimited = makeVerifier({ ...issuer.verifierOptions(), maxTokenSize: 1_000_000 });
     await expectCode(unlimited.verify(token), 'ERR_MALFORMED_TOKEN'); // not a claims set
     const nestedClaim = `{"iss":${JSON.stringify(issuer.issuer)},"x":${'['.repeat(2000)}${']'.repeat(2000)}}`;
-    await expectCode(verifier.verify(await issuer.sign({ alg: 'ES256', typ: 'at+jwt', kid: es256Kid() }, nestedClaim)), 'ERR_CLAIM_INVALID');
+    await expectCode(
+      verifier.verify(await issuer.sign({ alg: 'ES256', typ: 'at+jwt', kid: es256Kid() }, nestedClaim)),
+      'ERR_CLAIM_INVALID',
+    );
   });
 
   it('case 35: unknown critical header extension → 401 (refused before any key lookup)', async () => {
@@ -169,7 +188,10 @@ describe('SPEC B2 — token format', () => {
     // header with a base64url payload is refused by the header policy.
     await expectCode(verifier.verify(token), 'ERR_MALFORMED_TOKEN');
     // Payload text that happens to be base64url-safe, so only the header policy can refuse it.
-    const encoded = await issuer.sign({ alg: 'ES256', typ: 'at+jwt', kid: es256Kid(), b64: false, crit: ['b64'] }, segments(T0)[1]);
+    const encoded = await issuer.sign(
+      { alg: 'ES256', typ: 'at+jwt', kid: es256Kid(), b64: false, crit: ['b64'] },
+      segments(T0)[1],
+    );
     expect(segments(encoded)[1]).toBe(segments(T0)[1]);
     await expectCode(verifier.verify(encoded), 'ERR_ALGORITHM_NOT_ALLOWED');
     const bare = await issuer.token({}, { header: { b64: true } });

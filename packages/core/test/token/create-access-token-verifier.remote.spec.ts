@@ -54,7 +54,9 @@ describe('createAccessTokenVerifier over a served JWKS', () => {
     const before = issuer.jwksServer.fetchCount;
     const tokens = await Promise.all(Array.from({ length: 1000 }, () => issuer.badToken('unknown-kid')));
     const results = await Promise.allSettled(tokens.map((t) => verifier.verify(t)));
-    expect(results.every((r) => r.status === 'rejected' && (r.reason as { code?: string }).code === 'ERR_KEY_NOT_FOUND')).toBe(true);
+    expect(
+      results.every((r) => r.status === 'rejected' && (r.reason as { code?: string }).code === 'ERR_KEY_NOT_FOUND'),
+    ).toBe(true);
     expect(issuer.jwksServer.fetchCount - before).toBeLessThanOrEqual(1);
   });
 

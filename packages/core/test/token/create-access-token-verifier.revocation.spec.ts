@@ -28,7 +28,11 @@ class TestRevocationStore implements RevocationStore {
 
 /** A store whose answer is whatever the test says. */
 function answering(answer: () => unknown): RevocationStore {
-  return { revokeToken: () => undefined, revokeSubject: () => undefined, isRevoked: answer as RevocationStore['isRevoked'] };
+  return {
+    revokeToken: () => undefined,
+    revokeSubject: () => undefined,
+    isRevoked: answer as RevocationStore['isRevoked'],
+  };
 }
 
 let issuer: TestIssuer;
@@ -92,7 +96,10 @@ describe('SPEC B9 — revocation', () => {
     const down = answering(() => {
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
     });
-    const error = await expectCode(makeVerifier(withStore(down)).verify(await issuer.token()), 'ERR_REVOCATION_UNAVAILABLE');
+    const error = await expectCode(
+      makeVerifier(withStore(down)).verify(await issuer.token()),
+      'ERR_REVOCATION_UNAVAILABLE',
+    );
     const response = toHttpResponse(error, { realm: 'orders' });
     expect(response.status).toBe(503);
     expect(response.headers['retry-after']).toBe('30');
@@ -109,7 +116,8 @@ describe('SPEC B9 — revocation', () => {
   });
 
   it('a store that answers in time with a promise is honoured either way', async () => {
-    const late = (value: boolean): RevocationStore => answering(() => new Promise((resolve) => setTimeout(() => resolve(value), 5)));
+    const late = (value: boolean): RevocationStore =>
+      answering(() => new Promise((resolve) => setTimeout(() => resolve(value), 5)));
     await expect(makeVerifier(withStore(late(false))).verify(await issuer.token())).resolves.toBeDefined();
     await expectCode(makeVerifier(withStore(late(true))).verify(await issuer.token()), 'ERR_TOKEN_REVOKED');
   });
@@ -117,7 +125,10 @@ describe('SPEC B9 — revocation', () => {
   it.each([[undefined], [null], ['false'], [0], [1], [{}], ['true'], [Promise.resolve('no')]])(
     'case 134: a malformed answer (%p) → 503 (unknown is not "not revoked")',
     async (answer) => {
-      await expectCode(makeVerifier(withStore(answering(() => answer))).verify(await issuer.token()), 'ERR_REVOCATION_UNAVAILABLE');
+      await expectCode(
+        makeVerifier(withStore(answering(() => answer))).verify(await issuer.token()),
+        'ERR_REVOCATION_UNAVAILABLE',
+      );
     },
   );
 

@@ -5,7 +5,16 @@ import type { TestIssuer } from '@portcullis/testing';
 import type { JWK } from 'jose';
 import { toHttpResponse } from '../../src/errors/to-http-response.js';
 import type { AccessTokenVerifier } from '../../src/token/access-token-verifier.js';
-import { NOW, T_FIXED, b64u, controlled, expectCode, fromB64u, makeVerifier, segments } from './support/verifier-under-test.js';
+import {
+  NOW,
+  T_FIXED,
+  b64u,
+  controlled,
+  expectCode,
+  fromB64u,
+  makeVerifier,
+  segments,
+} from './support/verifier-under-test.js';
 import type { ControlledKeySource } from './support/verifier-under-test.js';
 
 // SPEC B3 (cases 38–55) and the header-key / kid cases of B4 that the pre-parse owns (56–63, 65,
@@ -23,7 +32,10 @@ beforeAll(async () => {
   issuer = await createTestIssuer({ serve: 'none', now: T_FIXED, algorithms: ['ES256', 'RS256', 'PS256', 'EdDSA'] });
   es256Kid = issuer.jwks.keys.find((k) => k.alg === 'ES256')!.kid!;
   rs256Kid = issuer.jwks.keys.find((k) => k.alg === 'RS256')!.kid!;
-  verifier = makeVerifier({ ...issuer.verifierOptions(), algorithms: SPEC_ALGS }, (source) => (keys = controlled(source)));
+  verifier = makeVerifier(
+    { ...issuer.verifierOptions(), algorithms: SPEC_ALGS },
+    (source) => (keys = controlled(source)),
+  );
   T0 = await issuer.token({ scope: 'orders:read orders:write', org_id: 'acme' });
 });
 afterAll(() => issuer.close());
@@ -48,7 +60,12 @@ const Z64 = 'A'.repeat(86);
 
 /** A secret-keyed verifier (HS256 enabled on purpose) for the cases that must fail even then. */
 function hmacVerifier(): AccessTokenVerifier {
-  return makeVerifier({ issuer: issuer.issuer, audience: issuer.audience, secret: { key: randomBytes(32), allowSymmetric: true }, now: issuer.clock.now });
+  return makeVerifier({
+    issuer: issuer.issuer,
+    audience: issuer.audience,
+    secret: { key: randomBytes(32), allowSymmetric: true },
+    now: issuer.clock.now,
+  });
 }
 
 async function expectNoLookup(run: () => Promise<unknown>): Promise<void> {
@@ -95,7 +112,10 @@ describe('SPEC B3 — signature and algorithm', () => {
 
   it('case 43: payload changed (sub), original signature kept → 401 signature invalid', async () => {
     const [h, , s] = segments(T0);
-    await expectCode(verifier.verify(`${h}.${b64u(JSON.stringify(claims({ sub: 'user-bob' })))}.${s}`), 'ERR_SIGNATURE_INVALID');
+    await expectCode(
+      verifier.verify(`${h}.${b64u(JSON.stringify(claims({ sub: 'user-bob' })))}.${s}`),
+      'ERR_SIGNATURE_INVALID',
+    );
     await expectCode(verifier.verify(await issuer.badToken('tampered-payload')), 'ERR_SIGNATURE_INVALID');
     await expectCode(verifier.verify(await issuer.badToken('tampered-signature')), 'ERR_SIGNATURE_INVALID');
   });
@@ -159,7 +179,20 @@ describe('SPEC B3 — signature and algorithm', () => {
 
   it('case 47: HS256 signed with common weak secrets → 401 for all', async () => {
     // A stand-in for jwt_tool's jwt-common.txt (GPL-3.0, not vendored): the usual suspects.
-    const weak = ['secret', 'password', '123456', 'your-256-bit-secret', 'secretkey', 'changeme', 'jwt', 'key', 'admin', 'test', 'qwerty', 'default'];
+    const weak = [
+      'secret',
+      'password',
+      '123456',
+      'your-256-bit-secret',
+      'secretkey',
+      'changeme',
+      'jwt',
+      'key',
+      'admin',
+      'test',
+      'qwerty',
+      'default',
+    ];
     const hs = hmacVerifier();
     for (const secret of weak) {
       const token = await issuer.sign({ alg: 'HS256', typ: 'at+jwt' }, claims(), { key: { hmac: secret } });
@@ -208,10 +241,16 @@ describe('SPEC B3 — signature and algorithm', () => {
     if (r + n <= max) forms.push([r + n, sv]);
     if (sv + n <= max) forms.push([r, sv + n]);
     for (const [rr, ss] of forms) {
-      await expectCode(verifier.verify(`${h}.${p}.${b64u(Buffer.concat([to32(rr), to32(ss)]))}`), 'ERR_SIGNATURE_INVALID');
+      await expectCode(
+        verifier.verify(`${h}.${p}.${b64u(Buffer.concat([to32(rr), to32(ss)]))}`),
+        'ERR_SIGNATURE_INVALID',
+      );
     }
     // Too long / too short signatures.
-    await expectCode(verifier.verify(`${h}.${p}.${b64u(Buffer.concat([raw, Buffer.from([0])]))}`), 'ERR_SIGNATURE_INVALID');
+    await expectCode(
+      verifier.verify(`${h}.${p}.${b64u(Buffer.concat([raw, Buffer.from([0])]))}`),
+      'ERR_SIGNATURE_INVALID',
+    );
     await expectCode(verifier.verify(`${h}.${p}.${b64u(raw.subarray(0, 63))}`), 'ERR_SIGNATURE_INVALID');
   });
 
@@ -240,16 +279,25 @@ describe('SPEC B3 — signature and algorithm', () => {
   });
 
   it('case 53: ES256 header naming the RSA key → 401 (no key of that type under the kid)', async () => {
-    const token = await issuer.sign({ alg: 'ES256', typ: 'at+jwt', kid: rs256Kid }, claims(), { key: { kid: es256Kid } });
+    const token = await issuer.sign({ alg: 'ES256', typ: 'at+jwt', kid: rs256Kid }, claims(), {
+      key: { kid: es256Kid },
+    });
     await expectCode(verifier.verify(token), 'ERR_KEY_NOT_FOUND');
   });
 
   it('case 54: right iss, but signed by a key of another issuer → 401', async () => {
-    const other = await createTestIssuer({ serve: 'none', now: T_FIXED, issuer: issuer.issuer, audience: issuer.audience });
+    const other = await createTestIssuer({
+      serve: 'none',
+      now: T_FIXED,
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+    });
     try {
       // Same kid naming scheme ("es256-1"): the lookup finds our key, the signature is theirs.
       await expectCode(verifier.verify(await other.token()), 'ERR_SIGNATURE_INVALID');
-      const untrusted = await issuer.sign({ alg: 'ES256', typ: 'at+jwt', kid: 'untrusted-es256' }, claims(), { key: 'untrusted' });
+      const untrusted = await issuer.sign({ alg: 'ES256', typ: 'at+jwt', kid: 'untrusted-es256' }, claims(), {
+        key: 'untrusted',
+      });
       await expectCode(verifier.verify(untrusted), 'ERR_KEY_NOT_FOUND');
     } finally {
       await other.close();
@@ -287,20 +335,30 @@ describe('SPEC B4 — keys named by the token itself are never used', () => {
   });
 
   it('case 59: x5u → 401', async () => {
-    await expectCode(verifier.verify(await issuer.token({}, { header: { x5u: 'https://attacker.test/cert.pem' } })), 'ERR_ALGORITHM_NOT_ALLOWED');
+    await expectCode(
+      verifier.verify(await issuer.token({}, { header: { x5u: 'https://attacker.test/cert.pem' } })),
+      'ERR_ALGORITHM_NOT_ALLOWED',
+    );
   });
 
   it('case 60: x5c → 401', async () => {
-    await expectCode(verifier.verify(await issuer.token({}, { header: { x5c: ['MIIBszCCAVmgAwIBAgIU'] } })), 'ERR_ALGORITHM_NOT_ALLOWED');
+    await expectCode(
+      verifier.verify(await issuer.token({}, { header: { x5c: ['MIIBszCCAVmgAwIBAgIU'] } })),
+      'ERR_ALGORITHM_NOT_ALLOWED',
+    );
   });
 
   it('case 61: kid path traversal with HS256 and the empty key → 401', async () => {
-    const token = await issuer.sign({ alg: 'HS256', typ: 'at+jwt', kid: '../../../../../../dev/null' }, claims(), { key: { hmac: '' } });
+    const token = await issuer.sign({ alg: 'HS256', typ: 'at+jwt', kid: '../../../../../../dev/null' }, claims(), {
+      key: { hmac: '' },
+    });
     await expectNoLookup(() => expectCode(verifier.verify(token), 'ERR_ALGORITHM_NOT_ALLOWED'));
   });
 
   it('case 62: kid SQL injection with HS256 key "1" → 401', async () => {
-    const token = await issuer.sign({ alg: 'HS256', typ: 'at+jwt', kid: "x' UNION SELECT '1';--" }, claims(), { key: { hmac: '1' } });
+    const token = await issuer.sign({ alg: 'HS256', typ: 'at+jwt', kid: "x' UNION SELECT '1';--" }, claims(), {
+      key: { hmac: '1' },
+    });
     await expectNoLookup(() => expectCode(verifier.verify(token), 'ERR_ALGORITHM_NOT_ALLOWED'));
   });
 
@@ -312,7 +370,10 @@ describe('SPEC B4 — keys named by the token itself are never used', () => {
     const token = await issuer.token({}, { kid: 'k'.repeat(10_000) });
     await expectNoLookup(() => expectCode(verifier.verify(token), 'ERR_MALFORMED_TOKEN')); // over the size cap
     let roomyKeys!: ControlledKeySource;
-    const roomy = makeVerifier({ ...issuer.verifierOptions(), maxTokenSize: 100_000 }, (s) => (roomyKeys = controlled(s)));
+    const roomy = makeVerifier(
+      { ...issuer.verifierOptions(), maxTokenSize: 100_000 },
+      (s) => (roomyKeys = controlled(s)),
+    );
     await expectCode(roomy.verify(token), 'ERR_MALFORMED_TOKEN'); // kid > 256
     expect(roomyKeys.lookups).toBe(0);
     await expectCode(roomy.verify(await issuer.token({}, { kid: 'k'.repeat(257) })), 'ERR_MALFORMED_TOKEN');

@@ -26,14 +26,22 @@ describe('createAccessTokenVerifier — options are validated once, with how-to-
     ['empty algorithms', { algorithms: [] }, /'algorithms' must be a non-empty array/],
     ['none', { algorithms: ['ES256', 'none'] }, /never contain 'none'/],
     ['NONE', { algorithms: ['NONE'] }, /never contain 'none'/],
-    ['HS256 without secret', { algorithms: ['HS256'] }, /symmetric algorithm; it is only allowed together with 'secret/],
+    [
+      'HS256 without secret',
+      { algorithms: ['HS256'] },
+      /symmetric algorithm; it is only allowed together with 'secret/,
+    ],
     ['unknown alg', { algorithms: ['RS257'] }, /unsupported "RS257"/],
     ['lower-case alg', { algorithms: ['es256'] }, /unsupported "es256".*case-sensitive/],
     ['typ empty', { typ: '' }, /'typ' must be a media type/],
     ['typ true', { typ: true }, /'typ' must be a media type/],
     ['requiredClaims without exp', { requiredClaims: ['iss', 'aud'] }, /must include 'exp'/],
     ['requiredClaims not an array', { requiredClaims: 'exp' }, /'requiredClaims' must be an array/],
-    ['negative clockTolerance', { clockTolerance: -1 }, /'clockTolerance' must be a number of seconds between 0 and 300/],
+    [
+      'negative clockTolerance',
+      { clockTolerance: -1 },
+      /'clockTolerance' must be a number of seconds between 0 and 300/,
+    ],
     ['huge clockTolerance', { clockTolerance: 3600 }, /'clockTolerance'/],
     ['zero maxTokenAge', { maxTokenAge: 0 }, /'maxTokenAge' must be a positive number/],
     ['NaN maxTokenLifetime', { maxTokenLifetime: Number.NaN }, /'maxTokenLifetime' must be a positive number/],
@@ -52,23 +60,41 @@ describe('createAccessTokenVerifier — options are validated once, with how-to-
 
   it('refuses a revocation store when requiredClaims cannot build its query', () => {
     const revocation = { isRevoked: () => false, revokeToken: () => undefined, revokeSubject: () => undefined };
-    expect(() => validateVerifierOptions({ ...base(), revocation, requiredClaims: ['iss', 'aud', 'exp', 'sub', 'iat'] })).toThrow(
-      /must include 'jti' when 'revocation' is set/,
-    );
+    expect(() =>
+      validateVerifierOptions({ ...base(), revocation, requiredClaims: ['iss', 'aud', 'exp', 'sub', 'iat'] }),
+    ).toThrow(/must include 'jti' when 'revocation' is set/);
   });
 
   it('symmetric verifiers: HS256 only, and only with secret', () => {
     const secret = { key: 'k'.repeat(32), allowSymmetric: true as const };
     const opts = { issuer: 'https://as', audience: 'https://api', secret };
     expect(validateVerifierOptions(opts).policy.algorithmList).toEqual(['HS256']);
-    expect(() => validateVerifierOptions({ ...opts, algorithms: ['RS256'] })).toThrow(/'secret' is set: a shared-secret verifier accepts HS256 only/);
-    expect(() => validateVerifierOptions({ ...opts, algorithms: ['HS512'] })).toThrow(/a shared secret verifies HS256 only/);
-    expect(() => createAccessTokenVerifier({ ...opts, secret: { key: 'short', allowSymmetric: true } })).toThrow(/at least 32 bytes/);
+    expect(() => validateVerifierOptions({ ...opts, algorithms: ['RS256'] })).toThrow(
+      /'secret' is set: a shared-secret verifier accepts HS256 only/,
+    );
+    expect(() => validateVerifierOptions({ ...opts, algorithms: ['HS512'] })).toThrow(
+      /a shared secret verifies HS256 only/,
+    );
+    expect(() => createAccessTokenVerifier({ ...opts, secret: { key: 'short', allowSymmetric: true } })).toThrow(
+      /at least 32 bytes/,
+    );
   });
 
   it('applies the documented defaults', () => {
     const resolved = validateVerifierOptions(base());
-    expect(resolved.policy.algorithmList).toEqual(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']);
+    expect(resolved.policy.algorithmList).toEqual([
+      'RS256',
+      'RS384',
+      'RS512',
+      'PS256',
+      'PS384',
+      'PS512',
+      'ES256',
+      'ES384',
+      'ES512',
+      'EdDSA',
+      'Ed25519',
+    ]);
     expect(resolved.policy.typ).toBe('application/at+jwt');
     expect(resolved.policy.maxTokenSize).toBe(8192);
     expect(resolved.requiredClaims).toEqual(['iss', 'aud', 'exp', 'iat', 'sub', 'jti', 'client_id']);
@@ -81,17 +107,28 @@ describe('createAccessTokenVerifier — options are validated once, with how-to-
 });
 
 describe('createAccessTokenVerifier — valid tokens (positive controls)', () => {
-  it.each(['ES256', 'RS256', 'EdDSA', 'PS256'] as const)('accepts a valid %s access token and returns its header, claims and hash', async (alg) => {
-    const verifier = makeVerifier(base());
-    const token = await issuer.token({ scope: 'orders:read', org_id: 'acme' }, { alg });
-    const verified = await verifier.verify(token);
-    expect(verified.header).toEqual(decodeJson(segments(token)[0]));
-    expect(verified.header.alg).toBe(alg);
-    expect(verified.claims).toEqual(decodeJson(segments(token)[1]));
-    expect(verified.claims).toMatchObject({ iss: issuer.issuer, aud: issuer.audience, sub: 'test-user', client_id: 'test-client', scope: 'orders:read', iat: NOW, exp: NOW + 300 });
-    expect(verified.tokenHash).toBe(hashToken(token));
-    expect(verified.cached).toBe(false);
-  });
+  it.each(['ES256', 'RS256', 'EdDSA', 'PS256'] as const)(
+    'accepts a valid %s access token and returns its header, claims and hash',
+    async (alg) => {
+      const verifier = makeVerifier(base());
+      const token = await issuer.token({ scope: 'orders:read', org_id: 'acme' }, { alg });
+      const verified = await verifier.verify(token);
+      expect(verified.header).toEqual(decodeJson(segments(token)[0]));
+      expect(verified.header.alg).toBe(alg);
+      expect(verified.claims).toEqual(decodeJson(segments(token)[1]));
+      expect(verified.claims).toMatchObject({
+        iss: issuer.issuer,
+        aud: issuer.audience,
+        sub: 'test-user',
+        client_id: 'test-client',
+        scope: 'orders:read',
+        iat: NOW,
+        exp: NOW + 300,
+      });
+      expect(verified.tokenHash).toBe(hashToken(token));
+      expect(verified.cached).toBe(false);
+    },
+  );
 
   it('returns deep-frozen results: a request cannot change what the next one sees', async () => {
     const verifier = makeVerifier(base());
@@ -115,9 +152,15 @@ describe('createAccessTokenVerifier — valid tokens (positive controls)', () =>
   });
 
   it('a custom typ and custom required claims are honoured', async () => {
-    const verifier = makeVerifier({ ...base(), typ: 'application/custom+jwt', requiredClaims: ['iss', 'aud', 'exp', 'org_id'] });
+    const verifier = makeVerifier({
+      ...base(),
+      typ: 'application/custom+jwt',
+      requiredClaims: ['iss', 'aud', 'exp', 'org_id'],
+    });
     await expect(verifier.verify(await issuer.token({ org_id: 'acme' }, { typ: 'custom+jwt' }))).resolves.toBeDefined();
-    await expectCode(verifier.verify(await issuer.token({}, { typ: 'custom+jwt' })), 'ERR_CLAIM_INVALID', { claim: 'org_id' });
+    await expectCode(verifier.verify(await issuer.token({}, { typ: 'custom+jwt' })), 'ERR_CLAIM_INVALID', {
+      claim: 'org_id',
+    });
     await expectCode(verifier.verify(await issuer.token({ org_id: 'acme' })), 'ERR_INVALID_TOKEN_TYPE');
   });
 

@@ -36,13 +36,19 @@ describe('SPEC B6 — token-type confusion', () => {
     await expectCode(verifier.verify(await issuer.badToken('missing-typ')), 'ERR_INVALID_TOKEN_TYPE');
   });
 
-  it.each(['at+jwt', 'application/at+jwt', 'AT+JWT', 'at+JWT', 'Application/AT+JWT'])('case 97: typ %j → accepted (media types compare case-insensitively)', async (typ) => {
-    await expect(verifier.verify(await issuer.token({}, { typ }))).resolves.toBeDefined();
-  });
+  it.each(['at+jwt', 'application/at+jwt', 'AT+JWT', 'at+JWT', 'Application/AT+JWT'])(
+    'case 97: typ %j → accepted (media types compare case-insensitively)',
+    async (typ) => {
+      await expect(verifier.verify(await issuer.token({}, { typ }))).resolves.toBeDefined();
+    },
+  );
 
-  it.each(['at+jwt ', 'application/at+jwt; x=1', 'text/at+jwt', 'jwt+at', 'at-jwt', ''])('typ %j is not at+jwt → 401', async (typ) => {
-    await expectCode(verifier.verify(await issuer.token({}, { typ })), 'ERR_INVALID_TOKEN_TYPE');
-  });
+  it.each(['at+jwt ', 'application/at+jwt; x=1', 'text/at+jwt', 'jwt+at', 'at-jwt', ''])(
+    'typ %j is not at+jwt → 401',
+    async (typ) => {
+      await expectCode(verifier.verify(await issuer.token({}, { typ })), 'ERR_INVALID_TOKEN_TYPE');
+    },
+  );
 
   it('typ of another JSON type (number, array) → 401', async () => {
     for (const typ of [1, ['at+jwt'], null]) {
@@ -51,26 +57,51 @@ describe('SPEC B6 — token-type confusion', () => {
   });
 
   it('case 98: a DPoP proof (typ dpop+jwt) presented as the access token → 401', async () => {
-    const proof = await issuer.token({ htm: 'GET', htu: 'https://api.example.test/orders', jti: 'p1' }, { typ: 'dpop+jwt' });
+    const proof = await issuer.token(
+      { htm: 'GET', htu: 'https://api.example.test/orders', jti: 'p1' },
+      { typ: 'dpop+jwt' },
+    );
     await expectCode(verifier.verify(proof), 'ERR_INVALID_TOKEN_TYPE');
   });
 
   it('case 99: a back-channel logout token (typ logout+jwt) → 401', async () => {
-    const logout = await issuer.token({ events: { 'http://schemas.openid.net/event/backchannel-logout': {} } }, { typ: 'logout+jwt' });
+    const logout = await issuer.token(
+      { events: { 'http://schemas.openid.net/event/backchannel-logout': {} } },
+      { typ: 'logout+jwt' },
+    );
     await expectCode(verifier.verify(logout), 'ERR_INVALID_TOKEN_TYPE');
   });
 
   it('case 100: opaque refresh tokens / authorization codes as Bearer → 401 malformed', async () => {
-    for (const opaque of [b64u(randomBytes(32)), 'rt_' + b64u(randomBytes(24)), `${b64u(randomBytes(16))}.${b64u(randomBytes(16))}`]) {
+    for (const opaque of [
+      b64u(randomBytes(32)),
+      'rt_' + b64u(randomBytes(24)),
+      `${b64u(randomBytes(16))}.${b64u(randomBytes(16))}`,
+    ]) {
       await expectCode(verifier.verify(opaque), 'ERR_MALFORMED_TOKEN');
     }
   });
 
   it('case 101: a private_key_jwt client assertion → 401 (typ; and aud, if it were typed at+jwt)', async () => {
-    const assertion = { iss: 'orders-web', sub: 'orders-web', aud: `${issuer.issuer}/token`, jti: 'a1', iat: NOW, exp: NOW + 60 };
-    await expectCode(verifier.verify(await issuer.token({ ...assertion, client_id: undefined }, { typ: 'JWT' })), 'ERR_INVALID_TOKEN_TYPE');
-    await expectCode(verifier.verify(await issuer.token({ ...assertion, client_id: undefined }, { typ: null })), 'ERR_INVALID_TOKEN_TYPE');
-    await expectCode(verifier.verify(await issuer.token({ ...assertion, iss: issuer.issuer })), 'ERR_CLAIM_INVALID', { claim: 'aud' });
+    const assertion = {
+      iss: 'orders-web',
+      sub: 'orders-web',
+      aud: `${issuer.issuer}/token`,
+      jti: 'a1',
+      iat: NOW,
+      exp: NOW + 60,
+    };
+    await expectCode(
+      verifier.verify(await issuer.token({ ...assertion, client_id: undefined }, { typ: 'JWT' })),
+      'ERR_INVALID_TOKEN_TYPE',
+    );
+    await expectCode(
+      verifier.verify(await issuer.token({ ...assertion, client_id: undefined }, { typ: null })),
+      'ERR_INVALID_TOKEN_TYPE',
+    );
+    await expectCode(verifier.verify(await issuer.token({ ...assertion, iss: issuer.issuer })), 'ERR_CLAIM_INVALID', {
+      claim: 'aud',
+    });
   });
 });
 
@@ -104,7 +135,9 @@ describe('SPEC B7 — size and resource consumption', () => {
   });
 
   it('case 106: PBES2 JWE with p2c = 2^31−1 → 401 at once, no key derivation', async () => {
-    const header = b64u(JSON.stringify({ alg: 'PBES2-HS256+A128KW', enc: 'A128GCM', p2c: 2147483647, p2s: 'AAAAAAAAAAAAAAAAAAAAAA' }));
+    const header = b64u(
+      JSON.stringify({ alg: 'PBES2-HS256+A128KW', enc: 'A128GCM', p2c: 2147483647, p2s: 'AAAAAAAAAAAAAAAAAAAAAA' }),
+    );
     const jwe = `${header}.${b64u(randomBytes(24))}.${b64u(randomBytes(12))}.${b64u(randomBytes(32))}.${b64u(randomBytes(16))}`;
     await expectCode(verifier.verify(jwe), 'ERR_MALFORMED_TOKEN');
     // The same header squeezed into a 3-part shape is refused by the header policy.
@@ -113,8 +146,14 @@ describe('SPEC B7 — size and resource consumption', () => {
 
   it('case 107: JWE with zip DEF → 401, nothing decompressed', async () => {
     const header = b64u(JSON.stringify({ alg: 'dir', enc: 'A128GCM', zip: 'DEF' }));
-    await expectCode(verifier.verify(`${header}..${b64u(randomBytes(12))}.${b64u(randomBytes(64))}.${b64u(randomBytes(16))}`), 'ERR_MALFORMED_TOKEN');
+    await expectCode(
+      verifier.verify(`${header}..${b64u(randomBytes(12))}.${b64u(randomBytes(64))}.${b64u(randomBytes(16))}`),
+      'ERR_MALFORMED_TOKEN',
+    );
     await expectCode(verifier.verify(await issuer.token({}, { header: { zip: 'DEF' } })), 'ERR_ALGORITHM_NOT_ALLOWED');
-    await expectCode(verifier.verify(await issuer.token({}, { header: { enc: 'A128GCM' } })), 'ERR_ALGORITHM_NOT_ALLOWED');
+    await expectCode(
+      verifier.verify(await issuer.token({}, { header: { enc: 'A128GCM' } })),
+      'ERR_ALGORITHM_NOT_ALLOWED',
+    );
   });
 });

@@ -100,7 +100,9 @@ function headerAlg(jws: unknown): string | undefined {
   }
 }
 
-type Outcome = { readonly accepted: true } | { readonly accepted: false; readonly code: string; readonly stage: 'key set' | 'verify' };
+type Outcome =
+  | { readonly accepted: true }
+  | { readonly accepted: false; readonly code: string; readonly stage: 'key set' | 'verify' };
 
 /**
  * Runs one vector through the core's JWS layer with `key` and `[alg]`.
@@ -117,7 +119,12 @@ async function run(jws: unknown, key: JWK, alg: string): Promise<Outcome> {
             audience: 'wycheproof',
             secret: { key: new Uint8Array(Buffer.from(key.k ?? '', 'base64url')), allowSymmetric: true },
           })
-        : createKeyResolver({ issuer: 'wycheproof', audience: 'wycheproof', jwks: { keys: [publicPart(key)] }, algorithms: [alg] });
+        : createKeyResolver({
+            issuer: 'wycheproof',
+            audience: 'wycheproof',
+            jwks: { keys: [publicPart(key)] },
+            algorithms: [alg],
+          });
     getKey = (header) => resolver.getKey(header);
   } catch (error) {
     expect(error).toBeInstanceOf(TypeError);
@@ -154,7 +161,10 @@ describe('Wycheproof json_web_signature_test.json through the core JWS layer', (
       const outcome = await run(test.jws, key, alg);
       const divergence = DIVERGENCES[test.tcId];
       if (divergence === undefined) {
-        expect({ tcId: test.tcId, accepted: outcome.accepted }).toEqual({ tcId: test.tcId, accepted: test.result === 'valid' });
+        expect({ tcId: test.tcId, accepted: outcome.accepted }).toEqual({
+          tcId: test.tcId,
+          accepted: test.result === 'valid',
+        });
       } else {
         // A documented divergence: the label is the one recorded, and the outcome is the other one.
         expect(test.result).toBe(divergence.wycheproof);
@@ -165,7 +175,9 @@ describe('Wycheproof json_web_signature_test.json through the core JWS layer', (
 
   it('only tc 367 and 370 diverge towards acceptance, and both are byte-identical to the valid tc 357', () => {
     const jwsOf = (tcId: number): unknown => cases.find((c) => c.test.tcId === tcId)?.test.jws;
-    const accepting = Object.entries(DIVERGENCES).filter(([, d]) => d.wycheproof === 'invalid').map(([tcId]) => Number(tcId));
+    const accepting = Object.entries(DIVERGENCES)
+      .filter(([, d]) => d.wycheproof === 'invalid')
+      .map(([tcId]) => Number(tcId));
     expect(accepting).toEqual([367, 370]);
     expect(jwsOf(367)).toBe(jwsOf(357));
     expect(jwsOf(370)).toBe(jwsOf(357));
@@ -176,7 +188,11 @@ describe('Wycheproof json_web_signature_test.json through the core JWS layer', (
     const c = cases.find((x) => x.test.tcId === 357)!;
     const [h, p, sig] = (c.test.jws as string).split('.');
     for (const padded of [`${h}=.${p}.${sig}`, `${h}.${p}==.${sig}`, `${h}.${p}.${sig}=`]) {
-      expect(await run(padded, c.key, c.alg)).toEqual({ accepted: false, code: 'ERR_MALFORMED_TOKEN', stage: 'verify' });
+      expect(await run(padded, c.key, c.alg)).toEqual({
+        accepted: false,
+        code: 'ERR_MALFORMED_TOKEN',
+        stage: 'verify',
+      });
     }
   });
 
@@ -200,6 +216,10 @@ describe('Wycheproof json_web_signature_test.json through the core JWS layer', (
     for (const group of hsGroups) expect(Buffer.from(group.private.k!, 'base64url').length).toBeGreaterThanOrEqual(32);
     // And a shorter secret is refused rather than used.
     const short = { ...hsGroups[0]!.private, k: Buffer.alloc(16).toString('base64url') };
-    expect(await run(hsGroups[0]!.tests[0]!.jws, short, 'HS256')).toEqual({ accepted: false, code: 'TypeError', stage: 'key set' });
+    expect(await run(hsGroups[0]!.tests[0]!.jws, short, 'HS256')).toEqual({
+      accepted: false,
+      code: 'TypeError',
+      stage: 'key set',
+    });
   });
 });

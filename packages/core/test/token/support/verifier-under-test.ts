@@ -45,7 +45,10 @@ export function controlled(inner: VerifierKeySource): ControlledKeySource {
  * switch off key lookups — the same assembly (validated options + the real key resolver) with the
  * resolver wrapped.
  */
-export function makeVerifier(options: VerifierOptions, wrap?: (source: VerifierKeySource) => VerifierKeySource): AccessTokenVerifier {
+export function makeVerifier(
+  options: VerifierOptions,
+  wrap?: (source: VerifierKeySource) => VerifierKeySource,
+): AccessTokenVerifier {
   if (wrap === undefined) return createAccessTokenVerifier(options);
   const resolved = validateVerifierOptions(options);
   return buildAccessTokenVerifier(resolved, wrap(createKeyResolver(options)));
@@ -64,8 +67,13 @@ export async function expectCode(
     caught = error;
   }
   if (caught === undefined) throw new Error(`expected ${code}, but the promise resolved`);
-  if (!(caught instanceof PortcullisError)) throw new Error(`expected a PortcullisError ${code}, got ${String(caught)}`);
-  const seen = { code: caught.code, status: caught.status, ...(details.claim === undefined ? {} : { claim: caught.claim }) };
+  if (!(caught instanceof PortcullisError))
+    throw new Error(`expected a PortcullisError ${code}, got ${String(caught)}`);
+  const seen = {
+    code: caught.code,
+    status: caught.status,
+    ...(details.claim === undefined ? {} : { claim: caught.claim }),
+  };
   expect(seen).toEqual({ code, status: ERROR_CATALOG[code].status, ...details });
   return caught;
 }
@@ -78,4 +86,5 @@ export function segments(token: string): [string, string, string] {
 
 export const b64u = (input: string | Uint8Array): string => Buffer.from(input).toString('base64url');
 export const fromB64u = (input: string): Buffer => Buffer.from(input, 'base64url');
-export const decodeJson = (segment: string): Record<string, unknown> => JSON.parse(fromB64u(segment).toString('utf8')) as Record<string, unknown>;
+export const decodeJson = (segment: string): Record<string, unknown> =>
+  JSON.parse(fromB64u(segment).toString('utf8')) as Record<string, unknown>;
