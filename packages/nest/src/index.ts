@@ -4,7 +4,11 @@
 // Module
 export { PortcullisModule } from './portcullis.module.js';
 export { PORTCULLIS_MODULE_OPTIONS } from './portcullis.module-definition.js';
-export type { PortcullisForRootOptions, PortcullisForRootAsyncOptions, PortcullisModuleExtras } from './portcullis.module-definition.js';
+export type {
+  PortcullisForRootOptions,
+  PortcullisForRootAsyncOptions,
+  PortcullisModuleExtras,
+} from './portcullis.module-definition.js';
 export { PORTCULLIS } from './portcullis.constants.js';
 export type {
   PortcullisModuleOptions,

@@ -44,7 +44,8 @@ export class PortcullisHttpException extends HttpException {
    */
   static from(error: unknown, challenge: { realm?: string; resourceMetadata?: string } = {}): PortcullisHttpException {
     if (error instanceof PortcullisHttpException) return error;
-    const portcullisError = error instanceof PortcullisError ? error : new PortcullisError('ERR_INTERNAL', { cause: error });
+    const portcullisError =
+      error instanceof PortcullisError ? error : new PortcullisError('ERR_INTERNAL', { cause: error });
     return new PortcullisHttpException(toHttpResponse(portcullisError, challenge), portcullisError);
   }
 }

@@ -56,7 +56,9 @@ export class PortcullisRulesGuard extends PortcullisGuard {
     if (user === undefined || user === null || user === false) throw new PortcullisError('ERR_MISSING_TOKEN');
     const claims = this.options.claimsFromUser ? this.options.claimsFromUser(user) : user;
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
-      throw new PortcullisError('ERR_CLAIM_INVALID', { reason: 'request.user holds no claims object (see claimsFromUser)' });
+      throw new PortcullisError('ERR_CLAIM_INVALID', {
+        reason: 'request.user holds no claims object (see claimsFromUser)',
+      });
     }
     return { principal: this.toPrincipal(claims as Parameters<PrincipalMapper>[0]) };
   }

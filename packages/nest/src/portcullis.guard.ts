@@ -9,7 +9,14 @@ import type { PortcullisRequestState } from './interfaces/portcullis-request-sta
 import type { ResourceResolver } from './interfaces/resource-resolver.interface.js';
 import { compileRoute, ownershipRule } from './internal/compiled-route.js';
 import type { CompiledRoute } from './internal/compiled-route.js';
-import { ipOf, methodOf, paramOf, routePatternOf, setResponseHeaders, toHttpRequestLike } from './internal/http-platform.js';
+import {
+  ipOf,
+  methodOf,
+  paramOf,
+  routePatternOf,
+  setResponseHeaders,
+  toHttpRequestLike,
+} from './internal/http-platform.js';
 import { setState, stateOf } from './internal/request-state.js';
 import type { OwnedResourceSpec } from './internal/route-metadata.js';
 import { RouteRequirementsCache } from './internal/route-requirements.js';
@@ -77,7 +84,9 @@ export class PortcullisGuard implements CanActivate {
       auth = await this.authenticate(req, context);
       this.attach(req, auth);
       if (!requirements.hasRules) {
-        throw new PortcullisError('ERR_NO_RULE', { reason: `${this.handlerName(context)} has no rule and is not @Public()` });
+        throw new PortcullisError('ERR_NO_RULE', {
+          reason: `${this.handlerName(context)} has no rule and is not @Public()`,
+        });
       }
       const reason = await this.authorize(requirements, auth, req, context);
       this.audit({ allowed: true, reason }, auth, request);
@@ -142,10 +151,16 @@ export class PortcullisGuard implements CanActivate {
         ? error.portcullisError
         : error instanceof PortcullisError
           ? error
-          : new PortcullisError('ERR_INTERNAL', { cause: error, reason: `unexpected error while guarding ${this.handlerName(context)}` });
+          : new PortcullisError('ERR_INTERNAL', {
+              cause: error,
+              reason: `unexpected error while guarding ${this.handlerName(context)}`,
+            });
     if (portcullisError.code === 'ERR_INTERNAL') {
       const cause = (portcullisError as { cause?: unknown }).cause;
-      this.logger.error(portcullisError.reason ?? 'internal error in PortcullisGuard', cause instanceof Error ? cause.stack : undefined);
+      this.logger.error(
+        portcullisError.reason ?? 'internal error in PortcullisGuard',
+        cause instanceof Error ? cause.stack : undefined,
+      );
     }
     this.audit({ allowed: false, error: portcullisError, detail: portcullisError.reason }, auth, request);
     const exception = new PortcullisHttpException(this.portcullis.toHttpResponse(portcullisError), portcullisError);
@@ -278,7 +293,11 @@ export class PortcullisGuard implements CanActivate {
     const { principal } = auth;
     this.portcullis.audit({
       decision: outcome.allowed ? 'allow' : 'deny',
-      reason: outcome.allowed ? outcome.reason : outcome.error instanceof PortcullisError ? outcome.error.code : 'ERR_INTERNAL',
+      reason: outcome.allowed
+        ? outcome.reason
+        : outcome.error instanceof PortcullisError
+          ? outcome.error.code
+          : 'ERR_INTERNAL',
       subject: principal.subject,
       clientId: principal.clientId,
       tenant: principal.tenant,

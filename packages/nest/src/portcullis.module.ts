@@ -23,7 +23,9 @@ const NEST_KEYS = ['globalGuard', 'routesWithoutRules', 'audit', 'swagger', 'cla
 /** Validates the Nest-only options (core validates the rest in `createPortcullis`). */
 function validateModuleOptions(options: PortcullisModuleOptions): void {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError('PortcullisModule.forRoot(options): options must be an object with at least issuer, audience and a key source');
+    throw new TypeError(
+      'PortcullisModule.forRoot(options): options must be an object with at least issuer, audience and a key source',
+    );
   }
   if (options.globalGuard !== undefined && typeof options.globalGuard !== 'boolean') {
     throw new TypeError("PortcullisModule: 'globalGuard' must be a boolean (default true)");
@@ -34,7 +36,11 @@ function validateModuleOptions(options: PortcullisModuleOptions): void {
   if (options.audit !== undefined && options.audit !== 'logger' && typeof options.audit !== 'function') {
     throw new TypeError("PortcullisModule: 'audit' must be 'logger' or a function (event) => void");
   }
-  if (options.swagger !== undefined && options.swagger !== false && (typeof options.swagger !== 'object' || options.swagger === null)) {
+  if (
+    options.swagger !== undefined &&
+    options.swagger !== false &&
+    (typeof options.swagger !== 'object' || options.swagger === null)
+  ) {
     throw new TypeError("PortcullisModule: 'swagger' must be false or { scheme?, securityName? }");
   }
   if (options.claimsFromUser !== undefined && typeof options.claimsFromUser !== 'function') {
@@ -95,13 +101,19 @@ function createModuleInstance(options: PortcullisModuleOptions): Portcullis {
     PortcullisExceptionFilter,
     {
       provide: APP_GUARD,
-      useFactory: (options: PortcullisModuleOptions, guard: PortcullisGuard) => (options.globalGuard === false ? ALLOW_ALL : guard),
+      useFactory: (options: PortcullisModuleOptions, guard: PortcullisGuard) =>
+        options.globalGuard === false ? ALLOW_ALL : guard,
       inject: [PORTCULLIS_MODULE_OPTIONS, PortcullisGuard],
     },
     {
       // Runs while the application is created (before SwaggerModule.createDocument is called).
       provide: SWAGGER_DOCS,
-      useFactory: async (options: PortcullisModuleOptions, discovery: DiscoveryService, scanner: MetadataScanner, reflector: Reflector) => {
+      useFactory: async (
+        options: PortcullisModuleOptions,
+        discovery: DiscoveryService,
+        scanner: MetadataScanner,
+        reflector: Reflector,
+      ) => {
         if (options.swagger === false) return false;
         const api = await loadSwagger();
         if (!api) return false;
@@ -111,7 +123,14 @@ function createModuleInstance(options: PortcullisModuleOptions): Portcullis {
       inject: [PORTCULLIS_MODULE_OPTIONS, DiscoveryService, MetadataScanner, Reflector],
     },
   ],
-  exports: [PORTCULLIS, REVOCATION_STORE, PORTCULLIS_MODULE_OPTIONS, PortcullisGuard, PortcullisRulesGuard, PortcullisExceptionFilter],
+  exports: [
+    PORTCULLIS,
+    REVOCATION_STORE,
+    PORTCULLIS_MODULE_OPTIONS,
+    PortcullisGuard,
+    PortcullisRulesGuard,
+    PortcullisExceptionFilter,
+  ],
 })
 export class PortcullisModule extends ConfigurablePortcullisModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('Portcullis');
@@ -145,7 +164,9 @@ export class PortcullisModule extends ConfigurablePortcullisModule implements On
           const resolver = this.provider<ResourceResolver<unknown>>(spec.resolver, route, '@OwnedResource', problems);
           if (resolver) ownershipRule(spec, resolver);
           if (!route.paths.every((path) => path.split('/').includes(`:${spec.param}`))) {
-            problems.push(`${route.label}: @OwnedResource reads route parameter '${spec.param}', but the path has no :${spec.param}`);
+            problems.push(
+              `${route.label}: @OwnedResource reads route parameter '${spec.param}', but the path has no :${spec.param}`,
+            );
           }
         }
         for (const { type } of compiled.classPolicies) this.provider(type, route, '@Policy', problems);
@@ -160,7 +181,9 @@ export class PortcullisModule extends ConfigurablePortcullisModule implements On
     try {
       return this.moduleRef.get(type, { strict: false }) as T;
     } catch {
-      problems.push(`${route.label}: ${type.name} (used by ${usedBy}) is not a provider: add it to the providers of a module`);
+      problems.push(
+        `${route.label}: ${type.name} (used by ${usedBy}) is not a provider: add it to the providers of a module`,
+      );
       return undefined;
     }
   }

@@ -49,20 +49,25 @@ afterAll(async () => {
 });
 
 describe('unsupported context types', () => {
-  it.each(['rpc', 'ws', 'graphql'])('a "%s" call to a ruled handler is denied with ERR_INTERNAL and audited', async (type) => {
-    audit.length = 0;
-    const guard = new PortcullisGuard(new Reflector(), portcullis, moduleRef, options);
-    const token = await issuer.token({ scope: 'orders:read' });
-    const attempt = guard.canActivate(contextOf(type, 'ruled', { headers: { authorization: `Bearer ${token}` } }));
-    await expect(attempt).rejects.toBeInstanceOf(PortcullisHttpException);
-    const error = (await attempt.catch((e: unknown) => e)) as PortcullisHttpException;
-    expect(error.code).toBe('ERR_INTERNAL');
-    expect(error.getStatus()).toBe(500);
-    // The reason (logs and audit only) says what to do about it.
-    expect(error.portcullisError.reason).toMatch(new RegExp(`"${type}" call to RpcController.ruled: only HTTP is supported`));
-    expect(error.portcullisError.reason).toContain('override getRequest()');
-    expect(audit).toEqual([expect.objectContaining({ decision: 'deny', reason: 'ERR_INTERNAL' })]);
-  });
+  it.each(['rpc', 'ws', 'graphql'])(
+    'a "%s" call to a ruled handler is denied with ERR_INTERNAL and audited',
+    async (type) => {
+      audit.length = 0;
+      const guard = new PortcullisGuard(new Reflector(), portcullis, moduleRef, options);
+      const token = await issuer.token({ scope: 'orders:read' });
+      const attempt = guard.canActivate(contextOf(type, 'ruled', { headers: { authorization: `Bearer ${token}` } }));
+      await expect(attempt).rejects.toBeInstanceOf(PortcullisHttpException);
+      const error = (await attempt.catch((e: unknown) => e)) as PortcullisHttpException;
+      expect(error.code).toBe('ERR_INTERNAL');
+      expect(error.getStatus()).toBe(500);
+      // The reason (logs and audit only) says what to do about it.
+      expect(error.portcullisError.reason).toMatch(
+        new RegExp(`"${type}" call to RpcController.ruled: only HTTP is supported`),
+      );
+      expect(error.portcullisError.reason).toContain('override getRequest()');
+      expect(audit).toEqual([expect.objectContaining({ decision: 'deny', reason: 'ERR_INTERNAL' })]);
+    },
+  );
 
   it('even a handler without rules is denied (no fail-open path through ERR_NO_RULE ordering)', async () => {
     const guard = new PortcullisGuard(new Reflector(), portcullis, moduleRef, options);
@@ -90,6 +95,8 @@ describe('unsupported context types', () => {
     await expect(guard.canActivate(contextOf('ws', 'ruled', message))).resolves.toBe(true);
     expect(message.portcullis?.principal.subject).toBe('wendy');
     const weak = { token: await issuer.token({ scope: 'orders:write' }) };
-    await expect(guard.canActivate(contextOf('ws', 'ruled', weak))).rejects.toMatchObject({ code: 'ERR_INSUFFICIENT_SCOPE' });
+    await expect(guard.canActivate(contextOf('ws', 'ruled', weak))).rejects.toMatchObject({
+      code: 'ERR_INSUFFICIENT_SCOPE',
+    });
   });
 });

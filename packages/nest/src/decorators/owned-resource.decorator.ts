@@ -34,9 +34,14 @@ export interface OwnedResourceOptions {
  * get(@LoadedResource() order: Order) { return order; }
  * ```
  */
-export function OwnedResource<T>(resolver: Type<ResourceResolver<T>>, options: OwnedResourceOptions = {}): MethodDecorator {
+export function OwnedResource<T>(
+  resolver: Type<ResourceResolver<T>>,
+  options: OwnedResourceOptions = {},
+): MethodDecorator {
   if (typeof resolver !== 'function' || typeof (resolver.prototype as { load?: unknown })?.load !== 'function') {
-    throw new TypeError('@OwnedResource(): the first argument must be an injectable class implementing ResourceResolver');
+    throw new TypeError(
+      '@OwnedResource(): the first argument must be an injectable class implementing ResourceResolver',
+    );
   }
   const param = options.param ?? 'id';
   if (typeof param !== 'string' || param.length === 0) {

@@ -44,7 +44,9 @@ export function Policy(policy: unknown, options: PolicyOptions = {}): ClassDecor
   } else if (typeof policy === 'function') {
     spec = { kind: 'function', name: options.name ?? (policy.name || 'policy'), fn: policy as PolicyFunction };
   } else {
-    throw new TypeError('@Policy() takes a function (context) => boolean | Decision, or an injectable class with evaluate()');
+    throw new TypeError(
+      '@Policy() takes a function (context) => boolean | Decision, or an injectable class with evaluate()',
+    );
   }
   return appendMetadata(POLICIES_META, [spec]);
 }

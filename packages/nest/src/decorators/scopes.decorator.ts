@@ -12,7 +12,9 @@ function scopesDecorator(scopes: readonly unknown[], mode: MatchMode, name: stri
   if (scopes.length === 0) throw new TypeError(`@${name}() needs at least one scope, e.g. @${name}('orders:read')`);
   for (const scope of scopes) {
     if (typeof scope !== 'string' || !isScopeToken(scope)) {
-      throw new TypeError(`@${name}(): every scope must be a non-empty string without spaces or quotes (RFC 6749 §3.3)`);
+      throw new TypeError(
+        `@${name}(): every scope must be a non-empty string without spaces or quotes (RFC 6749 §3.3)`,
+      );
     }
   }
   return appendMetadata(SCOPES_META, [{ scopes: Object.freeze([...(scopes as string[])]), mode }]);
@@ -33,7 +35,10 @@ function scopesDecorator(scopes: readonly unknown[], mode: MatchMode, name: stri
  * ```
  */
 export function Scopes(...scopes: [string, ...string[]]): ClassDecorator & MethodDecorator;
-export function Scopes(scopes: readonly [string, ...string[]], options: ScopesOptions): ClassDecorator & MethodDecorator;
+export function Scopes(
+  scopes: readonly [string, ...string[]],
+  options: ScopesOptions,
+): ClassDecorator & MethodDecorator;
 export function Scopes(...args: unknown[]): ClassDecorator & MethodDecorator {
   if (Array.isArray(args[0])) {
     const options = (args[1] ?? {}) as ScopesOptions;

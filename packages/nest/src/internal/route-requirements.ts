@@ -115,8 +115,10 @@ export function readRouteRequirements(reflector: Reflector, controller: object, 
   const onClass = read(reflector, controller, false);
   const onHandler = read(reflector, handler, true);
   const conflicts: string[] = [];
-  if (onHandler.isPublic && onHandler.count > 0) conflicts.push('@Public() and a rule on the same handler: the rule applies');
-  if (onClass.isPublic && onClass.count > 0) conflicts.push('@Public() and a rule on the same controller: the rules apply');
+  if (onHandler.isPublic && onHandler.count > 0)
+    conflicts.push('@Public() and a rule on the same handler: the rule applies');
+  if (onClass.isPublic && onClass.count > 0)
+    conflicts.push('@Public() and a rule on the same controller: the rules apply');
   const conflict = conflicts.length ? conflicts.join('; ') : undefined;
 
   if (onHandler.isPublic && onHandler.count === 0) return combine(EMPTY, EMPTY, true, conflict);

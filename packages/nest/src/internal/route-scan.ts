@@ -31,7 +31,11 @@ function joinPath(base: string, path: string): string {
 }
 
 /** Every route handler of every controller, with its combined requirements. */
-export function scanRoutes(discovery: DiscoveryService, scanner: MetadataScanner, reflector: Reflector): ScannedRoute[] {
+export function scanRoutes(
+  discovery: DiscoveryService,
+  scanner: MetadataScanner,
+  reflector: Reflector,
+): ScannedRoute[] {
   const routes: ScannedRoute[] = [];
   for (const wrapper of discovery.getControllers()) {
     const controller = wrapper.metatype as Type | undefined;
@@ -43,7 +47,9 @@ export function scanRoutes(discovery: DiscoveryService, scanner: MetadataScanner
       if (typeof handler !== 'function') continue;
       const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
       if (method === undefined) continue;
-      const paths = bases.flatMap((base) => asList(Reflect.getMetadata(PATH_METADATA, handler)).map((p) => joinPath(base, p)));
+      const paths = bases.flatMap((base) =>
+        asList(Reflect.getMetadata(PATH_METADATA, handler)).map((p) => joinPath(base, p)),
+      );
       const verb = RequestMethod[method] ?? String(method);
       routes.push({
         controller,

@@ -40,7 +40,11 @@ export async function loadSwagger(
  * OAuth2 with the route's scopes), 401 and 403 responses, and 404 for owned resources. Public
  * routes get nothing. Statuses and security the app documented itself are left alone. Idempotent.
  */
-export function applySwaggerDocs(api: SwaggerApi, routes: readonly ScannedRoute[], options: PortcullisSwaggerOptions = {}): void {
+export function applySwaggerDocs(
+  api: SwaggerApi,
+  routes: readonly ScannedRoute[],
+  options: PortcullisSwaggerOptions = {},
+): void {
   const scheme = options.scheme ?? 'bearer';
   const securityName = options.securityName ?? scheme;
   for (const route of routes) {
@@ -52,13 +56,20 @@ export function applySwaggerDocs(api: SwaggerApi, routes: readonly ScannedRoute[
     const apply = (decorator: Decorator): void => {
       decorator(prototype, methodName, descriptor);
     };
-    if (Reflect.getMetadata(API_SECURITY, handler) === undefined && Reflect.getMetadata(API_SECURITY, controller) === undefined) {
+    if (
+      Reflect.getMetadata(API_SECURITY, handler) === undefined &&
+      Reflect.getMetadata(API_SECURITY, controller) === undefined
+    ) {
       const scopes = [...new Set(requirements.scopes.flatMap((s) => s.scopes))];
       apply(scheme === 'oauth2' ? api.ApiOAuth2(scopes, securityName) : api.ApiBearerAuth(securityName));
     }
     const documented = (Reflect.getMetadata(API_RESPONSE, handler) ?? {}) as Record<string, unknown>;
     if (!documented['401']) {
-      apply(api.ApiUnauthorizedResponse({ description: 'Missing, invalid, expired or revoked access token (RFC 6750 challenge)' }));
+      apply(
+        api.ApiUnauthorizedResponse({
+          description: 'Missing, invalid, expired or revoked access token (RFC 6750 challenge)',
+        }),
+      );
     }
     if (!documented['403']) {
       const scopes = requirements.scopes.length ? ' (insufficient_scope)' : '';

@@ -8,7 +8,10 @@ import { PortcullisHttpException } from '../portcullis-http.exception.js';
 import { PORTCULLIS } from '../portcullis.constants.js';
 
 /** Passport's verify callback shape for {@link PortcullisPassportStrategy}. */
-export type PortcullisVerify = (auth: AuthContext, done: (error: unknown, user?: unknown, info?: unknown) => void) => void;
+export type PortcullisVerify = (
+  auth: AuthContext,
+  done: (error: unknown, user?: unknown, info?: unknown) => void,
+) => void;
 
 /**
  * A plain passport strategy (named `portcullis`) that authenticates the request's bearer token with
@@ -43,7 +46,10 @@ export class PortcullisPassportStrategy extends passport.Strategy {
         setState(request as object, auth, false);
         this.verify(auth, (error, user, info) => {
           if (error) return self.error(error);
-          if (!user) return self.error(PortcullisHttpException.from(new Error('validate() returned no user'), this.portcullis.challenge));
+          if (!user)
+            return self.error(
+              PortcullisHttpException.from(new Error('validate() returned no user'), this.portcullis.challenge),
+            );
           self.success(user as Express.User, info as object | undefined);
         });
       },

@@ -3,7 +3,17 @@ import { describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { OWNED_RESOURCE_META, POLICIES_META, ROLES_META, SCOPES_META } from '../../src/internal/route-metadata.js';
-import { AllRoles, AnyScope, OwnedResource, Policy, Requires, Roles, Scopes, TenantParam, requireScopes } from '../../src/index.js';
+import {
+  AllRoles,
+  AnyScope,
+  OwnedResource,
+  Policy,
+  Requires,
+  Roles,
+  Scopes,
+  TenantParam,
+  requireScopes,
+} from '../../src/index.js';
 import type { PortcullisPolicy, ResourceResolver } from '../../src/index.js';
 
 const reflector = new Reflector();
@@ -78,7 +88,11 @@ describe('metadata', () => {
     function clearance() {
       return true;
     }
-    const handler = decorated(Policy(SomePolicy), Policy(clearance), Policy(() => true, { name: 'named' }));
+    const handler = decorated(
+      Policy(SomePolicy),
+      Policy(clearance),
+      Policy(() => true, { name: 'named' }),
+    );
     expect(reflector.get(POLICIES_META, handler)).toEqual([
       { kind: 'class', name: 'SomePolicy', type: SomePolicy },
       { kind: 'function', name: 'clearance', fn: clearance },

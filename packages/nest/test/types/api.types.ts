@@ -24,11 +24,21 @@ import {
 } from '../../src/index.js';
 import type { DecisionContext, PortcullisPolicy, Principal, ResourceResolver } from '../../src/index.js';
 
-const base = { issuer: 'https://id.example.test', audience: 'https://api.example.test', jwksUri: 'https://id.example.test/jwks' };
+const base = {
+  issuer: 'https://id.example.test',
+  audience: 'https://api.example.test',
+  jwksUri: 'https://id.example.test/jwks',
+};
 
 // ---- forRoot / forRootAsync options -------------------------------------------------------------
 PortcullisModule.forRoot({ ...base, claims: 'keycloak', roleHierarchy: { admin: ['support'] }, isGlobal: false });
-PortcullisModule.forRoot({ ...base, globalGuard: false, routesWithoutRules: 'error', audit: 'logger', swagger: { scheme: 'oauth2' } });
+PortcullisModule.forRoot({
+  ...base,
+  globalGuard: false,
+  routesWithoutRules: 'error',
+  audit: 'logger',
+  swagger: { scheme: 'oauth2' },
+});
 // @ts-expect-error a typo'd option does not compile
 PortcullisModule.forRoot({ ...base, routesWithoutRule: 'warn' });
 // @ts-expect-error a typo'd core option does not compile either
@@ -92,14 +102,20 @@ class NotAPolicy {
 class TypedController {
   @Get() @Public() health() {}
 
-  @Get('a') @Scopes('orders:read') @AnyScope('orders:read', 'orders:admin') @Scopes(['x:y', 'z:w'], { mode: 'any' })
+  @Get('a')
+  @Scopes('orders:read')
+  @AnyScope('orders:read', 'orders:admin')
+  @Scopes(['x:y', 'z:w'], { mode: 'any' })
   scopes(@CurrentPrincipal() me: Principal, @CurrentPrincipal('subject') subject: string) {
     return [me, subject];
   }
 
   @Get('b') @Roles('admin') @Roles(['support', 'customer'], { mode: 'all' }) @AllRoles('support', 'customer') roles() {}
 
-  @Get('c') @Policy(({ principal, now, resource }) => principal.kind === 'user' && now.getUTCHours() >= 0 && resource === undefined)
+  @Get('c')
+  @Policy(
+    ({ principal, now, resource }) => principal.kind === 'user' && now.getUTCHours() >= 0 && resource === undefined,
+  )
   @Policy(() => allow('always'))
   @Policy(UsersOnly)
   policies() {}
@@ -108,45 +124,55 @@ class TypedController {
 
   @Get('tenants/:tenant') @TenantParam('tenant') tenant() {}
 
-  @Get(':id') @OwnedResource(OrderResolver, { param: 'id', allowRoles: ['support'], tenant: true })
+  @Get(':id')
+  @OwnedResource(OrderResolver, { param: 'id', allowRoles: ['support'], tenant: true })
   get(@LoadedResource() order: Order) {
     return order;
   }
 
+  @Get('x/:id')
   // @ts-expect-error @OwnedResource with a class that is not a ResourceResolver does not compile
-  @Get('x/:id') @OwnedResource(NotAResolver)
+  @OwnedResource(NotAResolver)
   wrongResolver() {}
 
+  @Get('y/:id')
   // @ts-expect-error @OwnedResource options are checked (typo)
-  @Get('y/:id') @OwnedResource(OrderResolver, { prm: 'id' })
+  @OwnedResource(OrderResolver, { prm: 'id' })
   wrongOption() {}
 
+  @Get('e')
   // @ts-expect-error @Roles() with a non-string does not compile
-  @Get('e') @Roles(42)
+  @Roles(42)
   numericRole() {}
 
+  @Get('f')
   // @ts-expect-error @Roles() needs at least one role
-  @Get('f') @Roles()
+  @Roles()
   noRole() {}
 
+  @Get('g')
   // @ts-expect-error @Scopes() needs at least one scope
-  @Get('g') @Scopes()
+  @Scopes()
   noScope() {}
 
+  @Get('h')
   // @ts-expect-error the array form takes a mode of 'all' | 'any'
-  @Get('h') @Scopes(['a:b'], { mode: 'some' })
+  @Scopes(['a:b'], { mode: 'some' })
   badMode() {}
 
+  @Get('i')
   // @ts-expect-error a policy returns boolean | Decision
-  @Get('i') @Policy(() => 'yes')
+  @Policy(() => 'yes')
   badPolicy() {}
 
+  @Get('j')
   // @ts-expect-error a policy class must implement evaluate()
-  @Get('j') @Policy(NotAPolicy)
+  @Policy(NotAPolicy)
   badPolicyClass() {}
 
+  @Get('k')
   // @ts-expect-error @Requires takes core rules
-  @Get('k') @Requires({ evaluate: 1 })
+  @Requires({ evaluate: 1 })
   badRule() {}
 
   who(

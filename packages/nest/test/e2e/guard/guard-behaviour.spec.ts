@@ -100,7 +100,9 @@ class ExtraController {
     return { ok: true };
   }
 
-  @Post('sessions/logout') @HttpCode(200) @Authenticated()
+  @Post('sessions/logout')
+  @HttpCode(200)
+  @Authenticated()
   async logout(@CurrentPrincipal() me: Principal) {
     this.counter.count++;
     await this.revocation.revokeToken(me.tokenId!, me.expiresAt!);
@@ -117,9 +119,14 @@ class ExtraController {
     return { ok: true };
   }
 
-  @Get('whoami') @Authenticated() whoami(@Req() req: { user?: unknown; portcullis?: { principal: unknown; token?: { tokenHash: string } } }) {
+  @Get('whoami') @Authenticated() whoami(
+    @Req() req: { user?: unknown; portcullis?: { principal: unknown; token?: { tokenHash: string } } },
+  ) {
     this.counter.count++;
-    return { sameObject: req.user === req.portcullis?.principal, hasTokenHash: typeof req.portcullis?.token?.tokenHash === 'string' };
+    return {
+      sameObject: req.user === req.portcullis?.principal,
+      hasTokenHash: typeof req.portcullis?.token?.tokenHash === 'string',
+    };
   }
 
   @Get('throws') @Authenticated() throws() {
@@ -163,7 +170,10 @@ function get(url: string, token?: string, init: RequestInit = {}): Promise<Respo
 }
 
 /** A GET with raw header lines (fetch merges duplicates; node:http sends each one). */
-function rawGet(url: string, headers: [string, string][]): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function rawGet(
+  url: string,
+  headers: [string, string][],
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: 'GET', timeout: 5_000 }, (res) => {
       let body = '';
@@ -245,7 +255,10 @@ describe.each(PLATFORMS)('%s', (platform) => {
 
     it('access_token in the query → 400 invalid_request (SPEC 11), with or without a header (SPEC 10)', async () => {
       const token = await tokenFor('alice');
-      for (const res of [await get(`${url}/orders?access_token=${token}`), await get(`${url}/orders?access_token=${token}`, token)]) {
+      for (const res of [
+        await get(`${url}/orders?access_token=${token}`),
+        await get(`${url}/orders?access_token=${token}`, token),
+      ]) {
         expect(res.status).toBe(400);
         expect(res.headers.get('www-authenticate')).toBe(INVALID_REQUEST);
         expect(((await res.json()) as { code: string }).code).toBe('ERR_INVALID_REQUEST');
@@ -272,7 +285,9 @@ describe.each(PLATFORMS)('%s', (platform) => {
       ['token plus extra (SPEC 7)', (t: string) => `Bearer ${t} extra`, 400],
       ['Basic (SPEC 2)', () => 'Basic YWxpY2U6cHc=', 401],
     ] as const)('%s', async (_name, header, status) => {
-      const res = await get(`${url}/orders`, undefined, { headers: { authorization: header(await tokenFor('alice')) } });
+      const res = await get(`${url}/orders`, undefined, {
+        headers: { authorization: header(await tokenFor('alice')) },
+      });
       expect(res.status).toBe(status);
     });
   });
@@ -298,6 +313,44 @@ describe.each(PLATFORMS)('%s', (platform) => {
     });
   });
 
+  it('route-normalisation variants never reach an admin handler with a customer token (SPEC 18)', async () => {
+    const alice = await tokenFor('alice');
+    const { port } = new URL(url);
+    for (const path of [
+      '/admin/orders',
+      '/ADMIN/orders',
+      '/admin/orders/',
+      '/admin//orders',
+      '/%61dmin/orders',
+      '/admin/orders;x=1',
+      '/api/../admin/orders',
+    ]) {
+      const before = started.counter.count;
+      const status = await new Promise<number>((resolve, reject) => {
+        // Raw request line: no client-side URL normalisation.
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            path,
+            method: 'GET',
+            headers: { authorization: `Bearer ${alice}` },
+            timeout: 5_000,
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('timeout', () => req.destroy(new Error('timeout')));
+        req.on('error', reject);
+        req.end();
+      });
+      expect({ path, denied: status === 403 || status === 404 }).toEqual({ path, denied: true });
+      expect(started.counter.count).toBe(before);
+    }
+  });
+
   it('@Authenticated + REVOCATION_STORE: logout revokes the token, which then gets 401 ERR_TOKEN_REVOKED', async () => {
     const token = await tokenFor('alice');
     expect((await get(`${url}/orders`, token)).status).toBe(200);
@@ -308,19 +361,27 @@ describe.each(PLATFORMS)('%s', (platform) => {
     expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
 
-  it.each([['/broken/o-a1'], ['/broken-policy']])('%s: a resolver/policy that throws → 500 ERR_INTERNAL, nothing leaks', async (path) => {
-    const before = started.counter.count;
-    audit.length = 0;
-    const res = await get(url + path, await tokenFor('alice'));
-    expect(res.status).toBe(500);
-    const text = await res.text();
-    expect(JSON.parse(text)).toEqual({ statusCode: 500, error: 'internal_error', code: 'ERR_INTERNAL', message: 'Internal error' });
-    expect(text).not.toContain('hunter2');
-    expect(res.headers.get('www-authenticate')).toBeNull();
-    expect(started.counter.count).toBe(before);
-    expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ decision: 'deny', reason: 'ERR_INTERNAL' });
-  });
+  it.each([['/broken/o-a1'], ['/broken-policy']])(
+    '%s: a resolver/policy that throws → 500 ERR_INTERNAL, nothing leaks',
+    async (path) => {
+      const before = started.counter.count;
+      audit.length = 0;
+      const res = await get(url + path, await tokenFor('alice'));
+      expect(res.status).toBe(500);
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual({
+        statusCode: 500,
+        error: 'internal_error',
+        code: 'ERR_INTERNAL',
+        message: 'Internal error',
+      });
+      expect(text).not.toContain('hunter2');
+      expect(res.headers.get('www-authenticate')).toBeNull();
+      expect(started.counter.count).toBe(before);
+      expect(audit).toHaveLength(1);
+      expect(audit[0]).toMatchObject({ decision: 'deny', reason: 'ERR_INTERNAL' });
+    },
+  );
 
   it('loads the resource once per request, and never when a principal rule already denied', async () => {
     const loads = started.counter.loads;
@@ -349,7 +410,9 @@ describe.each(PLATFORMS)('%s', (platform) => {
 
 describe.each(PLATFORMS)('%s with exception filters', (platform) => {
   it('a catch-all filter that writes only a body still sends the challenge and no-store', async () => {
-    const root = scenarioModule(portcullisImport('forRoot', { ...issuer.verifierOptions(), ...SCENARIO_OPTIONS, audit: () => {} }));
+    const root = scenarioModule(
+      portcullisImport('forRoot', { ...issuer.verifierOptions(), ...SCENARIO_OPTIONS, audit: () => {} }),
+    );
     const started = await startApp(root, platform, { configure: (app) => app.useGlobalFilters(new BodyOnlyFilter()) });
     try {
       const res = await get(`${started.url}/orders`);
@@ -363,10 +426,13 @@ describe.each(PLATFORMS)('%s with exception filters', (platform) => {
   });
 
   it('PortcullisExceptionFilter answers a PortcullisError thrown by a handler per RFC 6750', async () => {
-    const root = scenarioModule(portcullisImport('forRoot', { ...issuer.verifierOptions(), ...SCENARIO_OPTIONS, audit: () => {} }), {
-      controllers: [ExtraController],
-      providers: [ThrowingResolver, ThrowingPolicy],
-    });
+    const root = scenarioModule(
+      portcullisImport('forRoot', { ...issuer.verifierOptions(), ...SCENARIO_OPTIONS, audit: () => {} }),
+      {
+        controllers: [ExtraController],
+        providers: [ThrowingResolver, ThrowingPolicy],
+      },
+    );
     const started = await startApp(root, platform, {
       configure: (app) => app.useGlobalFilters(app.get(PortcullisExceptionFilter)),
     });
@@ -396,7 +462,12 @@ describe.each(PLATFORMS)('%s when a dependency cannot answer', (platform) => {
     const downIssuer = await createTestIssuer();
     const token = await downIssuer.token(PRINCIPALS.alice);
     downIssuer.jwksServer.mode('down');
-    const options = { ...downIssuer.verifierOptions(), ...SCENARIO_OPTIONS, audit: () => {}, remoteJwks: { timeout: 1_000 } };
+    const options = {
+      ...downIssuer.verifierOptions(),
+      ...SCENARIO_OPTIONS,
+      audit: () => {},
+      remoteJwks: { timeout: 1_000 },
+    };
     const started = await startApp(scenarioModule(portcullisImport('forRoot', options)), platform);
     try {
       const res = await get(`${started.url}/orders`, token);

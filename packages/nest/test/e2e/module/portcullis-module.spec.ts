@@ -29,11 +29,17 @@ describe("audit: 'logger' (default)", () => {
     try {
       const token = await issuer.token(PRINCIPALS.alice);
       logger.lines.length = 0;
-      expect((await fetch(`${started.url}/orders/o-a1`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
-      expect((await fetch(`${started.url}/orders/o-b1`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+      expect(
+        (await fetch(`${started.url}/orders/o-a1`, { headers: { authorization: `Bearer ${token}` } })).status,
+      ).toBe(200);
+      expect(
+        (await fetch(`${started.url}/orders/o-b1`, { headers: { authorization: `Bearer ${token}` } })).status,
+      ).toBe(404);
       const decisions = logger.lines.filter((l) => l.message.startsWith('portcullis.decision '));
       expect(decisions.map((l) => l.level)).toEqual(['log', 'log']);
-      const events = decisions.map((l) => JSON.parse(l.message.slice('portcullis.decision '.length)) as Record<string, unknown>);
+      const events = decisions.map(
+        (l) => JSON.parse(l.message.slice('portcullis.decision '.length)) as Record<string, unknown>,
+      );
       expect(events[0]).toMatchObject({ decision: 'allow', subject: 'alice', method: 'GET', route: '/orders/:id' });
       expect(events[1]).toMatchObject({ decision: 'deny', reason: 'ERR_NOT_FOUND', route: '/orders/:id' });
       expect(typeof events[0]!.tokenHash).toBe('string');
@@ -78,7 +84,13 @@ describe('providers', () => {
       [undefined, null],
     ] as const) {
       const moduleRef = await Test.createTestingModule({
-        imports: [PortcullisModule.forRoot({ ...issuer.verifierOptions(), audit: () => {}, ...(revocation ? { revocation } : {}) })],
+        imports: [
+          PortcullisModule.forRoot({
+            ...issuer.verifierOptions(),
+            audit: () => {},
+            ...(revocation ? { revocation } : {}),
+          }),
+        ],
         controllers: [StoreController],
       }).compile();
       const controller = moduleRef.get(StoreController);
@@ -90,7 +102,11 @@ describe('providers', () => {
 
   it('forRootAsync resolves options from a factory', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [PortcullisModule.forRootAsync({ useFactory: async () => ({ ...issuer.verifierOptions(), realm: 'async-realm' }) })],
+      imports: [
+        PortcullisModule.forRootAsync({
+          useFactory: async () => ({ ...issuer.verifierOptions(), realm: 'async-realm' }),
+        }),
+      ],
       controllers: [StoreController],
     }).compile();
     expect(moduleRef.get(StoreController).portcullis.challenge.realm).toBe('async-realm');
@@ -107,6 +123,8 @@ describe('option validation (TypeError saying how to fix it)', () => {
     [{ realm: 'a"b' }, /realm/],
   ])('%j', async (bad, message) => {
     const options = { ...issuer.verifierOptions(), ...bad } as unknown as PortcullisModuleOptions;
-    await expect(Test.createTestingModule({ imports: [PortcullisModule.forRoot(options)] }).compile()).rejects.toThrow(message);
+    await expect(Test.createTestingModule({ imports: [PortcullisModule.forRoot(options)] }).compile()).rejects.toThrow(
+      message,
+    );
   });
 });

@@ -90,7 +90,9 @@ describe('routes without rules', () => {
     expect(report).not.toContain('/report/open');
     expect(report).toContain('1 route has no authorization rule');
     // The contradiction is named too (the rule applies, the route is not public).
-    expect(warnings.some((w) => w.includes('GET /report/conflicting') && w.includes('@Public() and a rule'))).toBe(true);
+    expect(warnings.some((w) => w.includes('GET /report/conflicting') && w.includes('@Public() and a rule'))).toBe(
+      true,
+    );
     await app.close();
   });
 
@@ -114,11 +116,14 @@ describe('declarations that could only answer 500 stop the start', () => {
     [WrongParamController, /reads route parameter 'id', but the path has no :id/],
     [MissingPolicyController, /UnregisteredPolicy \(used by @Policy\) is not a provider/],
   ];
-  it.each(cases.map(([controller, message]) => [controller.name, controller, message] as const))('%s', async (_name, controller, message) => {
-    const { app, init } = await boot([controller], {});
-    await expect(init).rejects.toThrow(message);
-    await app.close();
-  });
+  it.each(cases.map(([controller, message]) => [controller.name, controller, message] as const))(
+    '%s',
+    async (_name, controller, message) => {
+      const { app, init } = await boot([controller], {});
+      await expect(init).rejects.toThrow(message);
+      await app.close();
+    },
+  );
 
   it('starts once the resolver is a provider', async () => {
     const { app, init } = await boot([MissingResolverController], {}, [UnregisteredResolver]);

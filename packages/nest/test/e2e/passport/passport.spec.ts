@@ -78,7 +78,9 @@ function controllerGuardedBy(authGuard: string | Type): Type {
       this.counter.count++;
       return { ok: true, subject: me.subject, tenant: me.tenant };
     }
-    @Get('orders/:id') @Scopes('orders:read') @OwnedResource(OrderResolver, { tenant: true, allowRoles: ['support'] })
+    @Get('orders/:id')
+    @Scopes('orders:read')
+    @OwnedResource(OrderResolver, { tenant: true, allowRoles: ['support'] })
     get(@LoadedResource() order: Order) {
       this.counter.count++;
       return { ok: true, id: order.id };
@@ -95,7 +97,12 @@ function controllerGuardedBy(authGuard: string | Type): Type {
   return PassportController;
 }
 
-function appModule(controller: Type, strategy: Type, options: Partial<PortcullisModuleOptions> = {}, audit: AuditEvent[] = []): Type {
+function appModule(
+  controller: Type,
+  strategy: Type,
+  options: Partial<PortcullisModuleOptions> = {},
+  audit: AuditEvent[] = [],
+): Type {
   @Module({
     imports: [
       PortcullisModule.forRoot({
@@ -142,7 +149,9 @@ describe.each(PLATFORMS)('%s', (platform) => {
       expect(await res.json()).toEqual({ ok: true, subject: 'alice', tenant: 'acme' });
       const scope = await call(`${started.url}/p/orders`, await issuer.token(PRINCIPALS.fulfilment));
       expect(scope.status).toBe(403);
-      expect(scope.headers.get('www-authenticate')).toContain('error="insufficient_scope", error_description="The access token lacks a required scope", scope="orders:read"');
+      expect(scope.headers.get('www-authenticate')).toContain(
+        'error="insufficient_scope", error_description="The access token lacks a required scope", scope="orders:read"',
+      );
     });
 
     it('answers authentication failures with the Portcullis status and body', async () => {
@@ -175,7 +184,9 @@ describe.each(PLATFORMS)('%s', (platform) => {
     it('audits with the token hash (the strategy stored the verified token)', async () => {
       audit.length = 0;
       await call(`${started.url}/p/orders`, await issuer.token(PRINCIPALS.alice));
-      expect(audit).toEqual([expect.objectContaining({ decision: 'allow', subject: 'alice', tokenHash: expect.any(String) })]);
+      expect(audit).toEqual([
+        expect.objectContaining({ decision: 'allow', subject: 'alice', tokenHash: expect.any(String) }),
+      ]);
     });
   });
 
@@ -200,7 +211,15 @@ describe.each(PLATFORMS)('%s', (platform) => {
     let started: StartedApp;
     const audit: AuditEvent[] = [];
     beforeAll(async () => {
-      started = await startApp(appModule(controllerGuardedBy('jwt'), jwtStrategy((payload) => payload), {}, audit), platform);
+      started = await startApp(
+        appModule(
+          controllerGuardedBy('jwt'),
+          jwtStrategy((payload) => payload),
+          {},
+          audit,
+        ),
+        platform,
+      );
     });
     afterAll(async () => {
       await started?.close();
@@ -222,21 +241,27 @@ describe.each(PLATFORMS)('%s', (platform) => {
     it('passport-jwt rejects bad tokens before any rule runs', async () => {
       const before = started.counter.count;
       expect((await call(`${started.url}/p/orders`)).status).toBe(401);
-      expect((await call(`${started.url}/p/orders`, await issuer.badToken('wrong-audience', PRINCIPALS.alice))).status).toBe(401);
+      expect(
+        (await call(`${started.url}/p/orders`, await issuer.badToken('wrong-audience', PRINCIPALS.alice))).status,
+      ).toBe(401);
       expect(started.counter.count).toBe(before);
     });
 
     it('audits the decision without token fields it does not have', async () => {
       audit.length = 0;
       await call(`${started.url}/p/orders`, await issuer.token(PRINCIPALS.alice));
-      expect(audit).toEqual([expect.objectContaining({ decision: 'allow', subject: 'alice', tenant: 'acme', route: '/p/orders' })]);
+      expect(audit).toEqual([
+        expect.objectContaining({ decision: 'allow', subject: 'alice', tenant: 'acme', route: '/p/orders' }),
+      ]);
     });
   });
 
   it('claimsFromUser adapts a custom user object', async () => {
     const strategy = jwtStrategy((payload) => ({ id: payload.sub, claims: payload }));
     const started = await startApp(
-      appModule(controllerGuardedBy('jwt'), strategy, { claimsFromUser: (user) => (user as { claims: Record<string, unknown> }).claims }),
+      appModule(controllerGuardedBy('jwt'), strategy, {
+        claimsFromUser: (user) => (user as { claims: Record<string, unknown> }).claims,
+      }),
       platform,
     );
     try {

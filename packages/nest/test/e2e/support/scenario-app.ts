@@ -204,7 +204,12 @@ export function portcullisImport(registration: Registration, options: Portcullis
   if (registration === 'forRoot') return PortcullisModule.forRoot(options);
   const { issuer, audience, jwksUri, ...rest } = options;
   return PortcullisModule.forRootAsync({
-    imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ auth: { issuer, audience, jwksUri: String(jwksUri) } })] })],
+    imports: [
+      ConfigModule.forRoot({
+        ignoreEnvFile: true,
+        load: [() => ({ auth: { issuer, audience, jwksUri: String(jwksUri) } })],
+      }),
+    ],
     inject: [ConfigService],
     useFactory: (config: ConfigService) => ({
       ...rest,
@@ -216,7 +221,10 @@ export function portcullisImport(registration: Registration, options: Portcullis
 }
 
 /** The scenario's root module. */
-export function scenarioModule(portcullis: DynamicModule, extra: { controllers?: Type[]; providers?: Type[] } = {}): Type {
+export function scenarioModule(
+  portcullis: DynamicModule,
+  extra: { controllers?: Type[]; providers?: Type[] } = {},
+): Type {
   @Module({
     imports: [portcullis],
     controllers: [ScenarioController, AdminController, ...(extra.controllers ?? [])],

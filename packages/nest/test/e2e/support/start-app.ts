@@ -42,7 +42,14 @@ export async function startApp(root: Type, platform: Platform, options: StartOpt
 }
 
 const noop = (): void => undefined;
-export const silentLogger: LoggerService = { log: noop, error: noop, warn: noop, debug: noop, verbose: noop, fatal: noop };
+export const silentLogger: LoggerService = {
+  log: noop,
+  error: noop,
+  warn: noop,
+  debug: noop,
+  verbose: noop,
+  fatal: noop,
+};
 
 /** A logger that records every message (level + text). */
 export function recordingLogger(): LoggerService & { readonly lines: { level: string; message: string }[] } {

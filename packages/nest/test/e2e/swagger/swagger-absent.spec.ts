@@ -32,7 +32,10 @@ describe('@nestjs/swagger absent', () => {
         return { ok: true };
       }
     }
-    @Module({ imports: [PortcullisModule.forRoot({ ...issuer.verifierOptions(), audit: () => {} })], controllers: [XController] })
+    @Module({
+      imports: [PortcullisModule.forRoot({ ...issuer.verifierOptions(), audit: () => {} })],
+      controllers: [XController],
+    })
     class AppModule {}
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
@@ -41,7 +44,9 @@ describe('@nestjs/swagger absent', () => {
       const { port } = app.getHttpServer().address() as { port: number };
       expect((await fetch(`http://127.0.0.1:${port}/x`)).status).toBe(401);
       const token = await issuer.token({ scope: 'x:read' });
-      expect((await fetch(`http://127.0.0.1:${port}/x`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      expect(
+        (await fetch(`http://127.0.0.1:${port}/x`, { headers: { authorization: `Bearer ${token}` } })).status,
+      ).toBe(200);
     } finally {
       await app.close();
     }

@@ -44,9 +44,19 @@ afterAll(async () => {
   await issuer?.close();
 });
 
-async function documentFor(controller: Type, options: Partial<PortcullisModuleOptions>): Promise<[OpenAPIObject, INestApplication]> {
+async function documentFor(
+  controller: Type,
+  options: Partial<PortcullisModuleOptions>,
+): Promise<[OpenAPIObject, INestApplication]> {
   @Module({
-    imports: [PortcullisModule.forRoot({ ...issuer.verifierOptions(), audit: () => {}, routesWithoutRules: 'ignore', ...options })],
+    imports: [
+      PortcullisModule.forRoot({
+        ...issuer.verifierOptions(),
+        audit: () => {},
+        routesWithoutRules: 'ignore',
+        ...options,
+      }),
+    ],
     controllers: [controller],
     providers: [ThingResolver],
   })
@@ -73,7 +83,9 @@ describe('OpenAPI documentation', () => {
     expect(Object.keys(get.responses)).toEqual(expect.arrayContaining(['401', '403', '404']));
 
     // The app's own 401 description is kept.
-    expect((doc.paths['/things/custom/401']!.get!.responses['401'] as { description: string }).description).toBe('mine');
+    expect((doc.paths['/things/custom/401']!.get!.responses['401'] as { description: string }).description).toBe(
+      'mine',
+    );
     await app.close();
   });
 
