@@ -4,7 +4,15 @@ import type { ErrorRequestHandler, NextFunction, Request, Response } from 'expre
 import { isPortcullisInstance } from './internal/is-portcullis-instance.js';
 import { requestState } from './internal/request-state.js';
 
-/** Options of {@link portcullisErrorHandler}. */
+/**
+ * Options of {@link portcullisErrorHandler}.
+ *
+ * @example
+ * ```ts
+ * const options: ErrorHandlerOptions = { challenge: { realm: 'orders' } };
+ * app.use(portcullisErrorHandler(options));
+ * ```
+ */
 export interface ErrorHandlerOptions {
   /**
    * Instance (or `portcullis()` gate) whose realm and metadata URL phrase the challenges.

@@ -10,7 +10,15 @@ import { markMiddleware, middlewareInfo, passCounts } from './internal/portculli
 import { GLOBAL_SCOPE, requestState } from './internal/request-state.js';
 import type { RequestState } from './internal/request-state.js';
 
-/** Options of {@link portcullisRouter}. */
+/**
+ * Options of {@link portcullisRouter}.
+ *
+ * @example
+ * ```ts
+ * const options: PortcullisRouterOptions = { portcullis: createPortcullis(config), mergeParams: true };
+ * const api = portcullisRouter(options);
+ * ```
+ */
 export interface PortcullisRouterOptions {
   /**
    * Authenticate inside this router with this instance (or the instance of a `portcullis()`

@@ -11,7 +11,15 @@ import { GLOBAL_SCOPE, requestState } from './internal/request-state.js';
 
 export type { PublicPath } from './internal/public-path-matcher.js';
 
-/** Options of the gate itself (besides the core's {@link PortcullisOptions}). */
+/**
+ * Options of the gate itself (besides the core's {@link PortcullisOptions}).
+ *
+ * @example
+ * ```ts
+ * const gateOptions: GateOptions = { publicPaths: ['/health', { method: 'GET', path: /^\/docs\// }] };
+ * app.use(portcullis(createPortcullis(options), gateOptions));
+ * ```
+ */
 export interface GateOptions {
   /**
    * Requests that need no token: exact paths, RegExps, or `{ method, path }` (relative to where
@@ -23,10 +31,25 @@ export interface GateOptions {
   readonly publicPaths?: readonly PublicPath[];
 }
 
-/** Options of {@link portcullis}: the core options (issuer, audience, key source, claims …) plus {@link GateOptions}. */
+/**
+ * Options of {@link portcullis}: the core options (issuer, audience, key source, claims …) plus {@link GateOptions}.
+ *
+ * @example
+ * ```ts
+ * const options: PortcullisMiddlewareOptions = { issuer, audience, jwksUri, realm: 'orders', publicPaths: ['/health'] };
+ * ```
+ */
 export type PortcullisMiddlewareOptions = PortcullisOptions & GateOptions;
 
-/** The gate middleware; `portcullis` is its one instance (key status, reload, `authorize` in handlers). */
+/**
+ * The gate middleware; `portcullis` is its one instance (key status, reload, `authorize` in handlers).
+ *
+ * @example
+ * ```ts
+ * const gate: PortcullisMiddleware = portcullis(options);
+ * app.get('/health', publicRoute(), (req, res) => res.json(gate.portcullis.verifier.keySetStatus()));
+ * ```
+ */
 export type PortcullisMiddleware = RequestHandler & { readonly portcullis: Portcullis };
 
 /**

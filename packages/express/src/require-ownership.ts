@@ -6,7 +6,19 @@ import { auditFailure, decisionContext, enforce } from './internal/decide-reques
 import { defineCheck } from './internal/portcullis-middleware.js';
 import { requestState } from './internal/request-state.js';
 
-/** Options of {@link requireOwnership}. */
+/**
+ * Options of {@link requireOwnership}.
+ *
+ * @example
+ * ```ts
+ * const options: OwnershipOptions<Order> = {
+ *   load: (req) => orders.findById(req.params.id),
+ *   ownerOf: (order) => order.ownerId,
+ *   tenantOf: (order) => order.orgId,
+ *   allowRoles: ['support'],
+ * };
+ * ```
+ */
 export interface OwnershipOptions<T> {
   /**
    * Loads the resource the request addresses, once. Return `undefined` (or `null`) when it does
@@ -29,7 +41,15 @@ export interface OwnershipOptions<T> {
   readonly identityOf?: (principal: Principal) => string;
 }
 
-/** The `requireOwnership` middleware, with a typed accessor for what it loaded. */
+/**
+ * The `requireOwnership` middleware, with a typed accessor for what it loaded.
+ *
+ * @example
+ * ```ts
+ * const ownOrder: OwnershipMiddleware<Order> = requireOwnership<Order>(options);
+ * api.get('/orders/:id', ownOrder, (req, res) => res.json(ownOrder.resource(req)));
+ * ```
+ */
 export type OwnershipMiddleware<T> = RequestHandler & {
   /** The core rule evaluated after loading. */
   readonly rule: Rule<T>;

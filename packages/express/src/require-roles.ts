@@ -2,7 +2,15 @@ import { requireRoles as rolesRule } from '@portcullis/core';
 import { ruleMiddleware } from './internal/rule-middleware.js';
 import type { RuleMiddleware } from './internal/rule-middleware.js';
 
-/** Options of {@link requireRoles} when roles are given as an array. */
+/**
+ * Options of {@link requireRoles} when roles are given as an array.
+ *
+ * @example
+ * ```ts
+ * const every: RolesOptions = { mode: 'all' };
+ * requireRoles(['support', 'auditor'], every);
+ * ```
+ */
 export interface RolesOptions {
   /** `any`: one of the roles suffices; `all`: every role is required. @default 'any' */
   readonly mode?: 'any' | 'all';

@@ -2,7 +2,15 @@ import { requireScopes as scopesRule } from '@portcullis/core';
 import { ruleMiddleware } from './internal/rule-middleware.js';
 import type { RuleMiddleware } from './internal/rule-middleware.js';
 
-/** Options of {@link requireScopes} when scopes are given as an array. */
+/**
+ * Options of {@link requireScopes} when scopes are given as an array.
+ *
+ * @example
+ * ```ts
+ * const anyOfThem: ScopesOptions = { mode: 'any' };
+ * requireScopes(['orders:read', 'orders:admin'], anyOfThem);
+ * ```
+ */
 export interface ScopesOptions {
   /** `all`: every scope is required; `any`: one of them suffices. @default 'all' */
   readonly mode?: 'all' | 'any';

@@ -9,6 +9,12 @@ import type { RuleMiddleware } from './internal/rule-middleware.js';
 /**
  * Where {@link requireTenant} finds the tenant to compare with the token's. Exactly one source.
  * The principal's tenant always comes from the verified token, never from the request.
+ *
+ * @example
+ * ```ts
+ * const byParam: TenantOptions = { param: 'tenant' };
+ * const byOrder: TenantOptions<Order> = { tenantOf: (order) => order.orgId, onMismatch: 'not-found' };
+ * ```
  */
 export interface TenantOptions<R = unknown> {
   /** A route parameter holding the tenant, e.g. `'tenant'` for `/tenants/:tenant/orders`. */

@@ -294,6 +294,33 @@ describe('portcullis() gate', () => {
     expect(res.status).toBe(401);
   });
 
+  it('leaves CORS preflights to a CORS middleware mounted before it (SPEC 20)', async () => {
+    let handlerRuns = 0;
+    const server = await apps.start((app) => {
+      app.use((req: Request, res: Response, next: NextFunction) => {
+        res.setHeader('access-control-allow-origin', 'https://app.example.test');
+        if (req.method === 'OPTIONS') {
+          res.setHeader('access-control-allow-headers', 'authorization');
+          res.status(204).end();
+          return;
+        }
+        next();
+      });
+      app.use(portcullis(base));
+      app.get('/orders', (_req, res) => {
+        handlerRuns++;
+        res.json({ ok: true });
+      });
+      app.use(portcullisErrorHandler());
+    });
+    const preflight = await send(`${server.url}/orders`, { method: 'OPTIONS', headers: { origin: 'https://app.example.test' } });
+    expect(preflight.status).toBe(204);
+    const anonymous = await send(`${server.url}/orders`, { headers: { origin: 'https://app.example.test' } });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate');
+    expect(handlerRuns).toBe(0);
+  });
+
   describe('validates its options once, with a TypeError that says how to fix them', () => {
     it.each([
       ['publicPaths not an array', { publicPaths: '/health' }, /publicPaths/],

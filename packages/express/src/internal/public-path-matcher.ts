@@ -4,6 +4,11 @@ import type { Request } from 'express';
  * A path that needs no token: an exact path (`'/health'`), a regular expression tested against
  * the path, or either restricted to methods (`{ method: 'GET', path: '/health' }`). Paths are
  * relative to where the middleware is mounted (Express's `req.path`) and never include the query.
+ *
+ * @example
+ * ```ts
+ * const paths: PublicPath[] = ['/health', /^\/docs\//, { method: 'GET', path: '/openapi.json' }];
+ * ```
  */
 export type PublicPath = string | RegExp | { readonly method?: string | readonly string[]; readonly path: string | RegExp };
 

@@ -7,6 +7,12 @@ import { defineCheck } from './portcullis-middleware.js';
 /**
  * A Portcullis rule as Express middleware. `rule` is the core rule it enforces, so rules can be
  * combined with the core's `allOf` / `anyOf` and used through `requireRule`.
+ *
+ * @example
+ * ```ts
+ * const readers: RuleMiddleware = requireScopes('orders:read');
+ * const either = requireRule(anyOf(readers.rule, requireRoles('admin').rule));
+ * ```
  */
 export type RuleMiddleware<R = unknown> = RequestHandler & { readonly rule: Rule<R> };
 
