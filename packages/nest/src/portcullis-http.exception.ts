@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { PortcullisError, toHttpResponse } from '@portcullis/core';
-import type { ErrorResponseBody, HttpErrorResponse } from '@portcullis/core';
+import type { ChallengeOptions, ErrorResponseBody, HttpErrorResponse } from '@portcullis/core';
 
 /**
  * The `HttpException` Portcullis guards throw. Its response body is core's error body
@@ -42,7 +42,7 @@ export class PortcullisHttpException extends HttpException {
    * Wraps any thrown value: a `PortcullisError` keeps its code; anything else becomes a generic
    * 500 `ERR_INTERNAL` whose body says nothing about the cause.
    */
-  static from(error: unknown, challenge: { realm?: string; resourceMetadata?: string } = {}): PortcullisHttpException {
+  static from(error: unknown, challenge: ChallengeOptions = {}): PortcullisHttpException {
     if (error instanceof PortcullisHttpException) return error;
     const portcullisError =
       error instanceof PortcullisError ? error : new PortcullisError('ERR_INTERNAL', { cause: error });

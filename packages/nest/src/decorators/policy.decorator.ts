@@ -19,7 +19,8 @@ function isPolicyClass(value: unknown): value is Type<PortcullisPolicy> {
 
 /**
  * An attribute-based rule. Either a pure, synchronous function of the decision context
- * (principal, loaded resource, action, environment) returning `true`/`false` or a core `Decision`,
+ * (`principal`, loaded `resource`, `action` such as `GET /orders/:id`, `now`, and `environment`
+ * with `now`, the client `ip` and the route `params`) returning `true`/`false` or a core `Decision`,
  * or an injectable class implementing {@link PortcullisPolicy} (resolved through the module
  * container, may be async). `false` answers 403 `ERR_FORBIDDEN`; a policy that throws answers 500
  * `ERR_INTERNAL` and never allows. Policies run after `@OwnedResource()` has loaded the resource,
