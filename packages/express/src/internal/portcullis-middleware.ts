@@ -79,7 +79,14 @@ export function defineCheck(info: MiddlewareInfo, check: (req: Request, res: Res
     }
     running.then(
       (outcome) => {
-        recordPass(req, middleware, outcome === 'public');
+        try {
+          recordPass(req, middleware, outcome === 'public');
+        } catch (error) {
+          // Without a recorded pass a deny-by-default router would refuse the route anyway;
+          // answer the failure instead of letting it become an unhandled rejection.
+          settle(error ?? new PortcullisError('ERR_INTERNAL'));
+          return;
+        }
         settle();
       },
       (error: unknown) => settle(error ?? new PortcullisError('ERR_INTERNAL', { reason: 'a check rejected without a reason' })),
