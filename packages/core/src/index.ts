@@ -33,7 +33,9 @@ export type { ClaimsMapping, ClaimsPreset } from './principal/claims-mapping.js'
 
 // Authorization decisions
 export { requireScopes } from './authorization/require-scopes.js';
+export type { ScopeRuleOptions } from './authorization/require-scopes.js';
 export { requireRoles } from './authorization/require-roles.js';
+export type { RoleRuleOptions } from './authorization/require-roles.js';
 export { requireTenant } from './authorization/require-tenant.js';
 export type { TenantRuleOptions } from './authorization/require-tenant.js';
 export { requireOwnership } from './authorization/require-ownership.js';
@@ -54,6 +56,8 @@ export type { RevocationStore, RevocationQuery } from './revocation/revocation-s
 
 // Audit
 export type { AuditEvent, AuditSink } from './audit/audit-event.js';
+export { createAuditEvent, emitAuditEvent } from './audit/create-audit-event.js';
+export type { AuditEventFields } from './audit/create-audit-event.js';
 
 // Composition
 export { createPortcullis } from './portcullis/create-portcullis.js';

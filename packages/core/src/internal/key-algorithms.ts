@@ -1,8 +1,16 @@
 // Which JWS algorithms a key source can serve, and which JWK shapes fit each of them.
 // jose keeps the same table internally (lib/jws_algorithms.js) but does not export it.
 
-/** The asymmetric algorithms accepted when `VerifierOptions.algorithms` is not set. */
-export const DEFAULT_ASYMMETRIC_ALGORITHMS: readonly string[] = Object.freeze([
+/**
+ * The asymmetric algorithms accepted when `VerifierOptions.algorithms` is not set: the ones identity
+ * providers sign access tokens with (RS256 is mandatory per RFC 9068 §2.1; ES256, PS256 and EdDSA
+ * are the common alternatives). The 384/512 variants are supported but must be listed explicitly:
+ * an allowlist is only worth as much as it is narrow (RFC 8725 §3.1).
+ */
+export const DEFAULT_ASYMMETRIC_ALGORITHMS: readonly string[] = Object.freeze(['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519']);
+
+/** Every asymmetric JWS algorithm a key source can serve (what `algorithms` may list). */
+export const SUPPORTED_ASYMMETRIC_ALGORITHMS: readonly string[] = Object.freeze([
   'RS256',
   'RS384',
   'RS512',

@@ -1,6 +1,6 @@
 import type { RevocationStore } from '../revocation/revocation-store.js';
 import type { VerifierOptions } from '../token/verifier-options.js';
-import { DEFAULT_ASYMMETRIC_ALGORITHMS, SYMMETRIC_ALGORITHM } from './key-algorithms.js';
+import { DEFAULT_ASYMMETRIC_ALGORITHMS, SUPPORTED_ASYMMETRIC_ALGORITHMS, SYMMETRIC_ALGORITHM } from './key-algorithms.js';
 import { normalizeMediaType } from './parse-compact-jws.js';
 import type { JwsPolicy } from './parse-compact-jws.js';
 
@@ -86,9 +86,9 @@ function resolveAlgorithms(options: VerifierOptions): string[] {
         `'algorithms' contains ${alg}, but 'secret' is set: a shared-secret verifier accepts HS256 only (create a second verifier for public keys)`,
       );
     }
-    if (!DEFAULT_ASYMMETRIC_ALGORITHMS.includes(alg)) {
+    if (!SUPPORTED_ASYMMETRIC_ALGORITHMS.includes(alg)) {
       fail(
-        `'algorithms' contains unsupported ${JSON.stringify(alg)}; use names from ${DEFAULT_ASYMMETRIC_ALGORITHMS.join(', ')} or HS256 (case-sensitive)`,
+        `'algorithms' contains unsupported ${JSON.stringify(alg)}; use names from ${SUPPORTED_ASYMMETRIC_ALGORITHMS.join(', ')} or HS256 (case-sensitive)`,
       );
     }
   }

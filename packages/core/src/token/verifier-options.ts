@@ -54,7 +54,7 @@ export interface VerifierOptions {
   readonly secret?: { readonly key: string | Uint8Array; readonly allowSymmetric: true };
   /**
    * Accepted `alg` values. `none` and symmetric algorithms are never accepted unless `secret` is used.
-   * @default ['RS256','RS384','RS512','PS256','PS384','PS512','ES256','ES384','ES512','EdDSA','Ed25519']
+   * @default ['RS256','PS256','ES256','EdDSA','Ed25519'] (list RS384/RS512/PS384/PS512/ES384/ES512 explicitly when needed)
    */
   readonly algorithms?: readonly string[];
   /**

@@ -271,6 +271,13 @@ describe('SPEC B3 — signature and algorithm', () => {
     issuer.removeKey(ps512);
   });
 
+  it('default allowlist: ES512/PS512 refused unless listed explicitly, accepted when listed', async () => {
+    const es512 = await issuer.badToken('disallowed-alg'); // ES512, key published
+    await expectCode(makeVerifier(issuer.verifierOptions()).verify(es512), 'ERR_ALGORITHM_NOT_ALLOWED');
+    const explicit = makeVerifier({ ...issuer.verifierOptions(), algorithms: ['ES256', 'ES512'] });
+    await expect(explicit.verify(es512)).resolves.toBeDefined();
+  });
+
   it('case 52: alg is case-sensitive (rs256, Rs256, "RS256 ") → 401', async () => {
     for (const alg of ['rs256', 'Rs256', 'RS256 ', ' RS256', 'RS256\u0000']) {
       const token = await issuer.sign({ alg, typ: 'at+jwt', kid: rs256Kid }, claims(), { key: { kid: rs256Kid } });
