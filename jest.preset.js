@@ -19,6 +19,7 @@ export function projectJestConfig(displayName, extra = {}) {
     extensionsToTreatAsEsm: ['.ts'],
     moduleNameMapper: {
       '^@portcullis/testing/(nest|express)$': '<rootDir>/../../packages/testing/src/$1/index.ts',
+      '^@portcullis/nest/passport$': '<rootDir>/../../packages/nest/src/passport/index.ts',
       '^@portcullis/(core|nest|express|testing)$': '<rootDir>/../../packages/$1/src/index.ts',
       '^(\\.{1,2}/.*)\\.js$': '$1',
     },
