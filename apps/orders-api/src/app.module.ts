@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Module } from '@nestjs/common';
-import type { DynamicModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown, DynamicModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
@@ -28,7 +28,7 @@ const RUNTIME = Symbol.for('orders-api.Runtime');
 
 /** Closes what `createOrdersApi` opened (database, Redis) when the app stops. */
 @Injectable()
-class ResourceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+class ResourceLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('OrdersApi');
 
   constructor(
@@ -43,6 +43,10 @@ class ResourceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     } catch {
       this.logger.warn('signing keys are not available yet: requests with a token get 503 until the key set can be fetched');
     }
+  }
+
+  beforeApplicationShutdown(signal?: string): void {
+    if (signal) this.logger.log(`shutting down on ${signal}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -70,7 +74,7 @@ export class AppModule {
             { name: SUSTAINED_THROTTLER.name, ttl: SUSTAINED_THROTTLER.ttlMs, limit: config.rateLimit.perMinute },
           ],
           setHeaders: false,
-          ...(runtime.redis ? { storage: new RedisThrottlerStorage(runtime.redis) } : {}),
+          ...(runtime.redis ? { storage: new RedisThrottlerStorage(runtime.redis, { prefix: `${config.redisKeyPrefix}ratelimit:` }) } : {}),
         }),
         PortcullisModule.forRootAsync({
           inject: [PinoLogger],

@@ -73,7 +73,7 @@ export async function createOrdersApi(config: AppConfig, options: OrdersApiOptio
     }
     redis = config.redisUrl ? await createRedisClient(config.redisUrl) : undefined;
     const revocation: RevocationStore = redis
-      ? new RedisRevocationStore(redis, { now: clock, leeway: 60 + CLOCK_TOLERANCE_SECONDS })
+      ? new RedisRevocationStore(redis, { prefix: `${config.redisKeyPrefix}revoked:`, now: clock, leeway: 60 + CLOCK_TOLERANCE_SECONDS })
       : new InMemoryRevocationStore({ now: clock, leeway: 60 + CLOCK_TOLERANCE_SECONDS });
     const keySource = await resolveKeySource(config.auth, options.fetch);
     if (keySource.warning) logger.warn({ issuer: config.auth.issuer }, keySource.warning);

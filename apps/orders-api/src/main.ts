@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   const logger = createRootLogger(config.logLevel);
   try {
     const app = await createOrdersApi(config, { logger });
-    app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+    // On SIGTERM/SIGINT: stop accepting connections, let requests in flight finish, close the
+    // database and Redis (ResourceLifecycle), flush the logs, then exit 0.
+    app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
     await app.listen(config.port, config.host);
     const url = (await app.getUrl()).replace('[::1]', 'localhost');
     logger.info({ url }, `orders-api listening on ${url}`);

@@ -54,6 +54,11 @@ export interface AppConfig {
   readonly seed: boolean;
   /** `REDIS_URL`: shared revocation and rate-limit state; `undefined` = in memory. May hold a password. */
   readonly redisUrl: string | undefined;
+  /**
+   * `REDIS_KEY_PREFIX`: prefix of every Redis key (`<prefix>revoked:jti:<jti>`, `<prefix>revoked:sub:<sub>`,
+   * `<prefix>ratelimit:…`), so several deployments can share one Redis. @default 'portcullis:'
+   */
+  readonly redisKeyPrefix: string;
   readonly rateLimit: {
     /** `RATE_LIMIT_PER_MINUTE`: requests per 60 s window per principal (per IP when anonymous). @default 100 */
     readonly perMinute: number;

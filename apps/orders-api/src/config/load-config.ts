@@ -26,6 +26,7 @@ const LOG_LEVELS: ReadonlySet<string> = new Set(['fatal', 'error', 'warn', 'info
  * | `AUTH_JWKS_URI` | discovered from `${AUTH_ISSUER}/.well-known/openid-configuration` |
  * | `DATABASE_URL` | embedded PGlite in `apps/orders-api/.data/pglite` |
  * | `REDIS_URL` | in memory |
+ * | `REDIS_KEY_PREFIX` | `portcullis:` |
  * | `RATE_LIMIT_PER_MINUTE` / `RATE_LIMIT_BURST` | `100` / `20` |
  * | `LOG_LEVEL` | `info` |
  * | `CORS_ORIGINS` | none (CORS closed) |
@@ -57,6 +58,10 @@ export function loadConfig(env: ConfigEnv): AppConfig {
 
   const database = parseDatabaseUrl(get('DATABASE_URL'), problems);
   const redisUrl = parseRedisUrl(get('REDIS_URL'), problems);
+  const redisKeyPrefix = get('REDIS_KEY_PREFIX') || 'portcullis:';
+  if (!/^[A-Za-z0-9:._-]{1,64}$/.test(redisKeyPrefix)) {
+    problems.push('REDIS_KEY_PREFIX must be 1-64 letters, digits or ":._-"');
+  }
   const perMinute = parseInteger(get('RATE_LIMIT_PER_MINUTE'), 'RATE_LIMIT_PER_MINUTE', 100, 1, 1_000_000, problems);
   const burst = parseInteger(get('RATE_LIMIT_BURST'), 'RATE_LIMIT_BURST', 20, 1, 1_000_000, problems);
 
@@ -75,6 +80,7 @@ export function loadConfig(env: ConfigEnv): AppConfig {
     database,
     seed,
     redisUrl,
+    redisKeyPrefix,
     rateLimit: { perMinute, burst },
     logLevel: logLevel as Level | 'silent',
     corsOrigins,

@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       database: { kind: 'pglite', dataDir: DEFAULT_PGLITE_DIR },
       seed: true,
       redisUrl: undefined,
+      redisKeyPrefix: 'portcullis:',
       rateLimit: { perMinute: 100, burst: 20 },
       logLevel: 'info',
       corsOrigins: [],
@@ -78,6 +79,7 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
     [{ CORS_ORIGINS: '*' }, 'CORS_ORIGINS must be a comma-separated list of origins'],
     [{ SEED: 'maybe' }, 'SEED must be true or false'],
+    [{ REDIS_KEY_PREFIX: 'a b' }, 'REDIS_KEY_PREFIX must be'],
   ])('explains %j', (env, message) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Clock } from '../../src/auth/auth.constants.js';
 import type { AppConfig, DatabaseConfig } from '../../src/config/app-config.js';
@@ -21,6 +22,8 @@ export interface StartOptions {
   readonly audience?: string;
   readonly jwksUri?: string;
   readonly redisUrl?: string;
+  /** Redis key prefix; give each test file its own so files running in parallel never share keys. */
+  readonly redisKeyPrefix?: string;
   readonly rateLimit?: AppConfig['rateLimit'];
   readonly seed?: boolean;
   readonly clock?: Clock;
@@ -38,6 +41,7 @@ export async function startOrdersApi(options: StartOptions): Promise<RunningApi>
     database: options.database,
     seed: options.seed ?? true,
     redisUrl: options.redisUrl,
+    redisKeyPrefix: options.redisKeyPrefix ?? `portcullis-test:${randomUUID()}:`,
     // Generous by default: the suites send many requests per principal; the rate-limit suite sets its own.
     rateLimit: options.rateLimit ?? { perMinute: 100_000, burst: 100_000 },
     logLevel: 'info',

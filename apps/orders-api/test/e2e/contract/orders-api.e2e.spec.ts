@@ -24,7 +24,7 @@ import { createTestIssuer } from '@portcullis/testing';
 import type { TestIssuer } from '@portcullis/testing';
 import request from 'supertest';
 import { DEFAULT_AUDIENCE } from '../../../src/config/app-config.js';
-import { SEED_ORDERS, seedOrderId } from '../../../src/database/seed.js';
+import { seedOrderId } from '../../../src/database/seed.js';
 import { LogCapture } from '../../support/log-capture.js';
 import { PRINCIPALS } from '../../support/principals.js';
 import type { PrincipalName } from '../../support/principals.js';
@@ -214,7 +214,7 @@ describe.each(testDatabases())('orders API on $name', (target) => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const res = await call('get', `/orders?limit=1${cursor ? `&cursor=${cursor}` : ''}`, 'sam').expect(200);
+        const res: request.Response = await call('get', `/orders?limit=1${cursor ? `&cursor=${cursor}` : ''}`, 'sam').expect(200);
         expect(res.body.data).toHaveLength(1);
         seen.push(res.body.data[0].id);
         cursor = res.body.nextCursor;

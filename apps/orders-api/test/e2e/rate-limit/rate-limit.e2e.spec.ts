@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestIssuer } from '@portcullis/testing';
 import type { TestIssuer } from '@portcullis/testing';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import { DEFAULT_AUDIENCE } from '../../../src/config/app-config.js';
 import { openDatabase } from '../../../src/database/open-database.js';
@@ -28,16 +27,6 @@ afterAll(async () => {
   await issuer?.close();
 });
 
-async function clearRateLimitKeys(url: string): Promise<void> {
-  const redis = new Redis(url);
-  try {
-    const keys = await redis.keys('portcullis:ratelimit:*');
-    if (keys.length) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
-}
-
 const storages: { name: string; redisUrl?: string }[] = [{ name: 'in-memory storage' }];
 if (process.env.TEST_REDIS_URL) storages.push({ name: 'Redis storage (TEST_REDIS_URL)', redisUrl: process.env.TEST_REDIS_URL });
 
@@ -45,7 +34,6 @@ describe.each(storages)('per-minute limit (5 / 60 s) with the $name', ({ redisUr
   let api: RunningApi;
 
   beforeAll(async () => {
-    if (redisUrl) await clearRateLimitKeys(redisUrl);
     api = await startOrdersApi({
       issuer: issuer.issuer,
       database: { kind: 'memory' },
