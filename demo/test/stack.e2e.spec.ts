@@ -1,0 +1,214 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { decodeJwt } from 'jose';
+import { asOrder, asOrderPage, errorCode } from '../src/api/order-json.js';
+import { recordingNarrator } from '../src/narration/narrator.js';
+import { DEV_CLIENT_SECRETS } from '../src/oauth/stack-clients.js';
+import { DEFAULT_PAUSE_MS, runDemo } from '../src/run-demo.js';
+import { createDemoContext, SEED_PASSWORD, type DemoContext } from '../src/scenarios/demo-context.js';
+import {
+  adminDeleteScenario,
+  aliceSignsInScenario,
+  badTokensScenario,
+  fulfilmentServiceScenario,
+  insufficientScopeScenario,
+  logoutScenario,
+  otherPeoplesOrdersScenario,
+  refreshRotationScenario,
+  SCENARIOS,
+} from '../src/scenarios/index.js';
+import { INSUFFICIENT_SCOPE_CHALLENGE } from '../src/scenarios/insufficient-scope.scenario.js';
+import { startTestStack, type TestStack } from './support/start-stack.js';
+
+const ORDERS_API = 'https://api.portcullis.test/orders';
+/** Anything shaped like a compact JWS: a whole token on screen. */
+const WHOLE_JWT = /eyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]{10,}/;
+
+// Both reference apps in this process on 127.0.0.1: the auth server (oidc-provider, fresh keys)
+// and the orders API (in-memory PGlite, seeded, its clock movable for the expired-token check).
+// Every scenario of `npm run demo` runs against them with extra assertions, then the whole demo
+// runs again on the same stack (it must be repeatable), and against a broken API it must fail.
+describe('the demo scenarios against the reference stack', () => {
+  let stack: TestStack;
+  let ctx: DemoContext;
+  const narrator = recordingNarrator();
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    ctx = await createDemoContext({ authUrl: stack.authUrl, apiUrl: stack.apiUrl, narrator, apiClock: stack.apiClock });
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  }, 30_000);
+
+  describe('scenario by scenario, then the whole demo', () => {
+    // The API runs with its default rate limits (as `npm start` does): paced like `npm run demo`.
+    beforeEach(() => new Promise((resolve) => setTimeout(resolve, DEFAULT_PAUSE_MS)));
+
+    it('1. fulfilment-service: client credentials token → GET and POST fulfil on an internal order', async () => {
+      const result = await fulfilmentServiceScenario.run(ctx);
+      expect(decodeJwt(result.serviceToken)).toMatchObject({
+        sub: 'fulfilment-service',
+        client_id: 'fulfilment-service',
+        aud: ORDERS_API,
+        scope: 'orders:fulfil',
+      });
+      expect(result.read.status).toBe(200);
+      expect(asOrder(result.read.body)).toMatchObject({ id: result.orderId, status: 'pending' });
+      expect(asOrder(result.fulfil.body)).toMatchObject({ id: result.orderId, status: 'fulfilled' });
+      expect(result.read.body).not.toHaveProperty('riskScore');
+      expect(result.customerRoute.status).toBe(403);
+    });
+
+    it('2. alice signs in with code + PKCE, sees only her orders, and places one', async () => {
+      const result = await aliceSignsInScenario.run(ctx);
+      expect(result.session.claims).toMatchObject({
+        sub: 'alice',
+        client_id: 'orders-web',
+        org_id: 'acme',
+        roles: ['customer'],
+        aud: ORDERS_API,
+      });
+      const orders = asOrderPage(result.list.body)!;
+      expect(orders.length).toBeGreaterThan(0);
+      expect(new Set(orders.map((o) => o.ownerId))).toEqual(new Set(['alice']));
+      expect(result.created).toMatchObject({ ownerId: 'alice', orgId: 'acme', status: 'pending', totalCents: 900 });
+      expect(result.smuggled.status).toBe(400);
+    });
+
+    it("3. alice gets 404 for bob's order and for carol's (another org), like for an absent order", async () => {
+      const result = await otherPeoplesOrdersScenario.run(ctx);
+      expect([result.bobs.status, result.carols.status, result.absent.status]).toEqual([404, 404, 404]);
+      expect(errorCode(result.bobs.body)).toBe('ERR_NOT_FOUND');
+      expect(result.bobs.body).toEqual(result.absent.body);
+      expect(result.carols.body).toEqual(result.absent.body);
+    });
+
+    it('4. a token without orders:write gets 403 with the exact insufficient_scope challenge', async () => {
+      const result = await insufficientScopeScenario.run(ctx);
+      expect(result.scope).toBe('orders:read');
+      expect(result.read.status).toBe(200);
+      expect(result.create.status).toBe(403);
+      expect(result.create.wwwAuthenticate).toBe(INSUFFICIENT_SCOPE_CHALLENGE);
+      expect(result.create.wwwAuthenticate).toBe(
+        'Bearer realm="orders", error="insufficient_scope", error_description="The access token lacks a required scope", scope="orders:write"',
+      );
+    });
+
+    it('5. refresh rotation: R1 → R2; reusing R1 is invalid_grant and revokes R2', async () => {
+      const result = await refreshRotationScenario.run(ctx);
+      expect(result.r2).not.toBe(result.r1);
+      expect(result.withNewAccessToken.status).toBe(200);
+      expect(result.reuseError).toBe('invalid_grant');
+      expect(result.afterReuseError).toBe('invalid_grant');
+    });
+
+    it('6. logout revokes the presented token only: 401 invalid_token for it, 200 for another session', async () => {
+      const result = await logoutScenario.run(ctx);
+      expect([result.before.status, result.logout.status, result.after.status, result.otherSession.status]).toEqual([
+        200, 204, 401, 200,
+      ]);
+      expect(result.after.wwwAuthenticate).toBe(
+        'Bearer realm="orders", error="invalid_token", error_description="The access token was revoked"',
+      );
+    });
+
+    it('7. no token, tampered, foreign-signed and expired tokens get 401 (expired: the API clock moves past exp)', async () => {
+      const result = await badTokensScenario.run(ctx);
+      expect(result.missing.wwwAuthenticate).toBe('Bearer realm="orders"');
+      expect(errorCode(result.tampered.body)).toBe('ERR_SIGNATURE_INVALID');
+      expect(errorCode(result.foreign.body)).toBe('ERR_SIGNATURE_INVALID');
+      expect(result.expired?.before.status).toBe(200);
+      expect(result.expired?.after.status).toBe(401);
+      expect(result.expired?.after.wwwAuthenticate).toBe(
+        'Bearer realm="orders", error="invalid_token", error_description="The access token expired"',
+      );
+    });
+
+    it('8. admin ada deletes an order of her org; support sam gets 403; no role crosses an org', async () => {
+      const result = await adminDeleteScenario.run(ctx);
+      expect(result.supportRead.status).toBe(200);
+      expect(result.supportRead.body).toHaveProperty('riskScore');
+      expect(result.supportDelete.status).toBe(403);
+      expect(result.adminDelete.status).toBe(204);
+      expect(result.afterDelete.status).toBe(404);
+      expect(result.adminOtherOrg.status).toBe(404);
+    });
+
+    it('runs the whole demo again on the same stack: every scenario passes (the demo is repeatable)', async () => {
+      const again = recordingNarrator();
+      const report = await runDemo({
+        authUrl: stack.authUrl,
+        apiUrl: stack.apiUrl,
+        narrator: again,
+        apiClock: stack.apiClock,
+      });
+      expect(report.outcomes.map((o) => [o.id, o.passed, o.error])).toEqual(
+        SCENARIOS.map((s) => [s.id, true, undefined]),
+      );
+      expect(report.ok).toBe(true);
+      expect(again.lines.at(-1)).toContain('all 8 scenarios behaved as the contract says');
+    }, 60_000);
+  });
+
+  it('never prints a whole token, a password or a client secret, yet shows each request and answer', () => {
+    const text = narrator.lines.join('\n');
+    expect(text).not.toMatch(WHOLE_JWT);
+    expect(text).not.toContain(`password=${SEED_PASSWORD}`);
+    expect(text).toContain('password=***');
+    expect(text).not.toContain(DEV_CLIENT_SECRETS.fulfilmentService);
+    expect(text).not.toContain(DEV_CLIENT_SECRETS.ordersBackoffice);
+    expect(text).toMatch(/→ POST http:\/\/127\.0\.0\.1:\d+\/token/);
+    expect(text).toContain('authorization: Basic ‹fulfilment-service:***›');
+    expect(text).toMatch(/authorization: Bearer ‹at\+jwt sha256:[0-9a-f]{8}›/);
+    expect(text).toMatch(/code_verifier=‹sha256:[0-9a-f]{8}›/);
+    expect(text).toContain('www-authenticate: Bearer realm="orders", error="insufficient_scope"');
+  });
+
+  it('leaves no server errors in either app', () => {
+    expect(stack.authErrors).toEqual([]);
+    expect(stack.apiErrors).toEqual([]);
+  });
+
+  describe('when the stack does not behave', () => {
+    let fake: Server;
+    let fakeUrl: string;
+    beforeAll(async () => {
+      // An "API" that lets everything through: the demo must notice and fail.
+      fake = createServer((req, res) => {
+        res.setHeader('content-type', 'application/json');
+        res.end(req.url === '/health' ? '{"status":"ok"}' : '{"data":[],"nextCursor":null}');
+      });
+      await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+      fakeUrl = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      fake.closeAllConnections();
+      await new Promise<void>((resolve) => fake.close(() => resolve()));
+    });
+
+    it('reports every scenario as failed against an API that allows everything', async () => {
+      const recorder = recordingNarrator();
+      const report = await runDemo({ authUrl: stack.authUrl, apiUrl: fakeUrl, narrator: recorder, pauseMs: 0 });
+      expect(report.ok).toBe(false);
+      expect(report.outcomes).toHaveLength(SCENARIOS.length);
+      // Refresh rotation is the auth server's behaviour; its one API call expects a 200, which the fake gives too.
+      expect(report.outcomes.filter((o) => o.passed).map((o) => o.id)).toEqual(['refresh-rotation']);
+      expect(recorder.lines.some((l) => l.includes('✘'))).toBe(true);
+    }, 60_000);
+
+    it('reports an unreachable API without running any scenario', async () => {
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const port = (closed.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      const recorder = recordingNarrator();
+      const report = await runDemo({ authUrl: stack.authUrl, apiUrl: `http://127.0.0.1:${port}`, narrator: recorder });
+      expect(report).toMatchObject({ ok: false, outcomes: [] });
+      expect(report.unreachable).toContain('not reachable');
+      expect(recorder.lines.join('\n')).toContain('npm start');
+    });
+  });
+});
