@@ -101,13 +101,16 @@ export function buildAccessTokenVerifier(
   const rules: ClaimRules = Object.freeze({
     issuer: resolved.issuer,
     audience: resolved.audience,
+    audienceClaim: resolved.audienceClaim,
     clockTolerance: resolved.clockTolerance,
     maxTokenAge: resolved.maxTokenAge,
     maxTokenLifetime: resolved.maxTokenLifetime,
   });
   const jwtOptions: Omit<JwtClaimOptions, 'currentDate'> = {
     issuer: resolved.issuer,
-    audience: resolved.audience,
+    // jose matches `audience` against `aud` only; tokens matched on `client_id` are checked by
+    // checkClaimValues alone (it runs on every full verification, right after jose).
+    ...(resolved.audienceClaim === 'aud' ? { audience: resolved.audience } : {}),
     // jose requires none of these unless told (SPEC §0.4.1): `exp` above all.
     requiredClaims: resolved.requiredClaims,
     clockTolerance: resolved.clockTolerance,

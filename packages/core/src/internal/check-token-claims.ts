@@ -5,6 +5,8 @@ import { PortcullisError } from '../errors/portcullis-error.js';
 export interface ClaimRules {
   readonly issuer: string;
   readonly audience: readonly string[];
+  /** The claim `audience` is matched against (`aud`, or `client_id` for tokens without `aud`). */
+  readonly audienceClaim: 'aud' | 'client_id';
   /** Seconds. */
   readonly clockTolerance: number;
   /** Seconds, or `undefined` for no limit. */
@@ -34,7 +36,9 @@ function numericDate(claims: Readonly<JWTPayload>, name: 'exp' | 'iat' | 'nbf'):
  *
  * - `iss` a string equal to the issuer, code unit by code unit (no case folding, no trailing-slash
  *   or Unicode normalisation — SPEC cases 77–79; an array `iss` is refused, case 78).
- * - `aud` a non-empty string or a non-empty array of strings containing one of ours (cases 80–84).
+ * - `aud` a non-empty string or a non-empty array of strings containing one of ours (cases 80–84);
+ *   or, with `audienceClaim: 'client_id'`, `client_id` a string equal to one of ours (`aud` is then
+ *   not compared: tokens of that kind carry none, and `audience` holds client ids, not API ids).
  * - `sub`, `jti`, `client_id`, when present, non-empty strings (case 85): an empty or numeric
  *   subject must not become a principal, nor an empty `jti` a revocation key.
  * - `exp`, `iat`, `nbf`, when present, finite numbers (case 72).
@@ -47,14 +51,22 @@ function numericDate(claims: Readonly<JWTPayload>, name: 'exp' | 'iat' | 'nbf'):
 export function checkClaimValues(claims: Readonly<JWTPayload>, rules: ClaimRules): void {
   if (typeof claims.iss !== 'string' || claims.iss !== rules.issuer)
     throw invalid('iss', '"iss" is not the configured issuer');
-  const aud: unknown = claims.aud;
-  const audOk =
-    (typeof aud === 'string' && rules.audience.includes(aud)) ||
-    (Array.isArray(aud) &&
-      aud.length > 0 &&
-      aud.every((a) => typeof a === 'string') &&
-      aud.some((a: string) => rules.audience.includes(a)));
-  if (!audOk) throw invalid('aud', '"aud" does not contain this audience');
+  if (rules.audienceClaim === 'client_id') {
+    const clientId: unknown = claims['client_id'];
+    // Exact match against the configured client ids; an array or a number is never a client id.
+    if (typeof clientId !== 'string' || !rules.audience.includes(clientId)) {
+      throw invalid('client_id', '"client_id" is not one of the accepted clients');
+    }
+  } else {
+    const aud: unknown = claims.aud;
+    const audOk =
+      (typeof aud === 'string' && rules.audience.includes(aud)) ||
+      (Array.isArray(aud) &&
+        aud.length > 0 &&
+        aud.every((a) => typeof a === 'string') &&
+        aud.some((a: string) => rules.audience.includes(a)));
+    if (!audOk) throw invalid('aud', '"aud" does not contain this audience');
+  }
   for (const name of ['sub', 'jti', 'client_id'] as const) {
     if (own(claims, name)) {
       const value: unknown = claims[name];

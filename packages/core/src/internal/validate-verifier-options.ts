@@ -1,6 +1,10 @@
 import type { RevocationStore } from '../revocation/revocation-store.js';
 import type { VerifierOptions } from '../token/verifier-options.js';
-import { DEFAULT_ASYMMETRIC_ALGORITHMS, SUPPORTED_ASYMMETRIC_ALGORITHMS, SYMMETRIC_ALGORITHM } from './key-algorithms.js';
+import {
+  DEFAULT_ASYMMETRIC_ALGORITHMS,
+  SUPPORTED_ASYMMETRIC_ALGORITHMS,
+  SYMMETRIC_ALGORITHM,
+} from './key-algorithms.js';
 import { normalizeMediaType } from './parse-compact-jws.js';
 import type { JwsPolicy } from './parse-compact-jws.js';
 
@@ -19,8 +23,8 @@ export const DEFAULT_REQUIRED_CLAIMS: readonly string[] = Object.freeze([
   'client_id',
 ]);
 
-/** Claims the verifier cannot work without, whatever `requiredClaims` says. */
-const ALWAYS_REQUIRED = ['iss', 'aud', 'exp'] as const;
+/** Claims the verifier cannot work without, whatever `requiredClaims` says (plus the audience claim). */
+const ALWAYS_REQUIRED = ['iss', 'exp'] as const;
 /** Claims a revocation query is made of. */
 const REVOCATION_REQUIRES = ['jti', 'sub', 'iat', 'iss'] as const;
 
@@ -31,6 +35,8 @@ const MAX_CLOCK_TOLERANCE = 300;
 export interface ResolvedVerifierOptions {
   readonly issuer: string;
   readonly audience: string[];
+  /** The claim `audience` is matched against. */
+  readonly audienceClaim: 'aud' | 'client_id';
   readonly policy: JwsPolicy;
   readonly requiredClaims: string[];
   /** Seconds. */
@@ -128,6 +134,13 @@ export function validateVerifierOptions(options: VerifierOptions): ResolvedVerif
       "'audience' must be a non-empty string or a non-empty array of non-empty strings: this API's identifier (e.g. 'https://api.example.com')",
     );
 
+  const audienceClaim = options.audienceClaim ?? 'aud';
+  if (audienceClaim !== 'aud' && audienceClaim !== 'client_id') {
+    fail(
+      "'audienceClaim' must be 'aud' (the default, RFC 9068) or 'client_id' (for access tokens without 'aud', e.g. Amazon Cognito)",
+    );
+  }
+
   const algorithms = resolveAlgorithms(options);
 
   let typ: string | false;
@@ -137,8 +150,11 @@ export function validateVerifierOptions(options: VerifierOptions): ResolvedVerif
   else fail("'typ' must be a media type such as 'at+jwt' (the RFC 9068 default), or false to disable the check");
 
   let requiredClaims: string[];
-  if (options.requiredClaims === undefined) requiredClaims = [...DEFAULT_REQUIRED_CLAIMS];
-  else if (
+  if (options.requiredClaims === undefined) {
+    // Tokens matched on `client_id` have no `aud` to require (Cognito access tokens carry none).
+    requiredClaims =
+      audienceClaim === 'aud' ? [...DEFAULT_REQUIRED_CLAIMS] : DEFAULT_REQUIRED_CLAIMS.filter((c) => c !== 'aud');
+  } else if (
     Array.isArray(options.requiredClaims) &&
     options.requiredClaims.every((c) => typeof c === 'string' && c.length > 0)
   ) {
@@ -149,9 +165,18 @@ export function validateVerifierOptions(options: VerifierOptions): ResolvedVerif
     );
   for (const claim of ALWAYS_REQUIRED) {
     if (!requiredClaims.includes(claim)) {
-      // RFC 9068 §2.2 / §4: without these there is no issuer, audience or expiry to check.
+      // RFC 9068 §2.2 / §4: without these there is no issuer or expiry to check.
       fail(`'requiredClaims' must include '${claim}' (RFC 9068 §2.2); add it to the list`);
     }
+  }
+  if (!requiredClaims.includes(audienceClaim)) {
+    // Without the audience claim there is nothing to match `audience` against: a token for any
+    // API of the same issuer would pass.
+    fail(
+      audienceClaim === 'aud'
+        ? "'requiredClaims' must include 'aud' (RFC 9068 §2.2); add it to the list"
+        : "'requiredClaims' must include 'client_id' when 'audienceClaim' is 'client_id'; add it to the list",
+    );
   }
   if (options.revocation !== undefined) {
     for (const claim of REVOCATION_REQUIRES) {
@@ -211,6 +236,7 @@ export function validateVerifierOptions(options: VerifierOptions): ResolvedVerif
   return {
     issuer: options.issuer,
     audience,
+    audienceClaim,
     policy: Object.freeze({
       maxTokenSize,
       algorithms: new Set(algorithms),

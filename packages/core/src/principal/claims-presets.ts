@@ -79,8 +79,10 @@ function cognitoKind(claims: Claims, clientId: string | undefined): PrincipalKin
  * - **Keycloak**: `{clientId}` is replaced with `PrincipalMapperOptions.clientId` when set (the
  *   API's own client — recommended, this is where Keycloak puts the API's client roles), otherwise
  *   with the token's client id (`azp`), i.e. the roles the user holds *for the calling client*.
- * - **Cognito** access tokens carry no tenant by default; add one with a pre-token-generation
- *   trigger and map it: `{ ...CLAIMS_PRESETS.cognito, tenant: 'custom:tenant_id' }`.
+ * - **Cognito** access tokens carry no `aud` (they carry `client_id`) and no `typ`: verify them
+ *   with `audienceClaim: 'client_id'`, `audience: '<app client id>'` and `typ: false`. They carry
+ *   no tenant by default; add one with a pre-token-generation trigger and map it:
+ *   `{ ...CLAIMS_PRESETS.cognito, tenant: 'custom:tenant_id' }`.
  *
  * @example
  * ```ts

@@ -26,7 +26,8 @@ import type { VerifierOptions } from './verifier-options.js';
  *    (`ERR_MALFORMED_TOKEN`); `typ` `at+jwt` as a media type (`ERR_INVALID_TOKEN_TYPE`);
  * 5. key lookup by `kid`/`alg` and signature, then claims, by jose `jwtVerify` with the allowlist,
  *    `typ`, `issuer`, `audience`, `requiredClaims`, `clockTolerance`, `maxTokenAge` and the clock;
- * 6. checks jose does not make: `iss` a string, exact; `aud` well-typed; `sub`, `jti`, `client_id`
+ * 6. checks jose does not make: `iss` a string, exact; `aud` well-typed (or, with
+ *    `audienceClaim: 'client_id'`, `client_id` equal to one of `audience`); `sub`, `jti`, `client_id`
  *    non-empty strings; NumericDates finite; `iat` not in the future; lifetime ≤ `maxTokenLifetime`;
  * 7. revocation (when `revocation` is set) on every call, cached or not: revoked →
  *    `ERR_TOKEN_REVOKED`; store error, timeout or odd answer → `ERR_REVOCATION_UNAVAILABLE` (503).

@@ -34,8 +34,27 @@ export type StaticKey =
 export interface VerifierOptions {
   /** Exact `iss` value to accept (compared code point by code point). Required. */
   readonly issuer: string;
-  /** This API's identifier(s); the token's `aud` must contain one of them exactly. Required. */
+  /**
+   * This API's identifier(s); the token's `aud` must contain one of them exactly. Required.
+   * With `audienceClaim: 'client_id'` these are the accepted client ids instead.
+   */
   readonly audience: string | readonly string[];
+  /**
+   * Which claim carries the audience that `audience` is matched against.
+   *
+   * - `'aud'` (RFC 9068 §2.2, the default): `aud` is required and must contain one of `audience`.
+   * - `'client_id'`: for authorization servers whose access tokens carry no `aud` at all — Amazon
+   *   Cognito's carry `client_id` instead. `client_id` is then required and must equal one of
+   *   `audience` exactly; `aud` is neither required nor compared. Every other check is unchanged.
+   *
+   * Trade-off of `'client_id'`: `client_id` names the application the token was issued *to*,
+   * not the API it was issued *for*. Every API that accepts the same client id accepts the same
+   * token, so a token obtained for one of them can be replayed against the others (the audience
+   * confusion `aud` prevents, RFC 8725 §3.9). Use one app client per API where that matters, and
+   * require resource-server scopes (`orders-api/orders.read`) on every route.
+   * @default 'aud'
+   */
+  readonly audienceClaim?: 'aud' | 'client_id';
   /**
    * Remote JWKS URL. Must be `https:`; `http:` is accepted only for loopback hosts
    * (127.0.0.0/8, `[::1]`, `localhost`), for local development and tests.
@@ -62,7 +81,10 @@ export interface VerifierOptions {
    * `false` disables the check (not recommended). @default 'at+jwt'
    */
   readonly typ?: string | false;
-  /** Claims that must be present. @default ['iss','aud','exp','iat','sub','jti','client_id'] */
+  /**
+   * Claims that must be present. `iss`, `exp` and the `audienceClaim` are always required.
+   * @default ['iss','aud','exp','iat','sub','jti','client_id'] (without `aud` when `audienceClaim` is `'client_id'`)
+   */
   readonly requiredClaims?: readonly string[];
   /** Allowed clock skew in seconds for `exp`, `nbf` and `iat`. @default 5 */
   readonly clockTolerance?: number;

@@ -1,8 +1,8 @@
 /**
  * Each provider preset, tested with tokens shaped like that provider's access tokens (claim sets
  * modelled on the providers' documented examples), minted by the test issuer and verified end to
- * end through createPortcullis — except Cognito, whose access tokens carry no `aud` claim, which
- * the verifier requires (RFC 9068 §4); its preset is tested at the mapper.
+ * end through createPortcullis. Cognito access tokens carry no `aud` claim: they are verified with
+ * `audienceClaim: 'client_id'` (and the preset is also tested at the mapper).
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createTestIssuer, type TestIssuer, type TokenOptions } from '@portcullis/testing';
@@ -298,7 +298,75 @@ describe('keycloak preset', () => {
   });
 });
 
-describe('cognito preset (mapper level: Cognito access tokens carry no aud)', () => {
+describe("cognito preset end to end (no aud: audienceClaim 'client_id')", () => {
+  const pool = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123';
+  const appClient = '1example23456789abcdefghij';
+  /** A Cognito user-pool access token: header without `typ`, no `aud`, `client_id`, `token_use`. */
+  const accessToken = {
+    aud: undefined,
+    sub: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+    'cognito:groups': ['support'],
+    version: 2,
+    client_id: appClient,
+    origin_jti: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE22222',
+    event_id: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE33333',
+    token_use: 'access',
+    scope: 'phone openid profile email orders-api/orders.read',
+    auth_time: 1_767_225_000,
+    jti: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE44444',
+    username: 'alice',
+  };
+  const cognito = (extra: Partial<PortcullisOptions> = {}) =>
+    provider(pool, appClient, 'cognito', { audienceClaim: 'client_id', typ: false, ...extra }, { typ: null });
+
+  it('verifies a Cognito-shaped access token and maps scope, cognito:groups and client_id', async () => {
+    const authenticate = await cognito();
+    const p = await authenticate(accessToken);
+    expect(p).toMatchObject({ kind: 'user', clientId: appClient, subject: accessToken.sub, issuer: pool });
+    expect([...p.scopes]).toEqual(['phone', 'openid', 'profile', 'email', 'orders-api/orders.read']);
+    expect(p.grantedRoles).toEqual(['support']);
+    expect(p.claims['token_use']).toBe('access');
+    expect(decide(requireScopes(['orders-api/orders.read']), { principal: p }).allowed).toBe(true);
+    expect(allows(requireRoles(['support']), p)).toBe(true);
+  });
+
+  it('verifies a client-credentials token (no username, sub === client_id) as a client', async () => {
+    const authenticate = await cognito({ audience: ['7svcexample0123456789abcde'] });
+    const p = await authenticate({
+      aud: undefined,
+      sub: '7svcexample0123456789abcde',
+      client_id: '7svcexample0123456789abcde',
+      token_use: 'access',
+      scope: 'orders-api/orders.fulfil',
+      version: 2,
+      jti: 'b2c3d4e5-EXAMPLE',
+    });
+    expect(p.kind).toBe('client');
+  });
+
+  it('refuses a Cognito token of another app client → ERR_CLAIM_INVALID on client_id', async () => {
+    const authenticate = await cognito();
+    await expect(authenticate({ ...accessToken, client_id: '9another0app0client0id000' })).rejects.toMatchObject({
+      code: 'ERR_CLAIM_INVALID',
+      claim: 'client_id',
+      status: 401,
+    });
+  });
+
+  it('refuses a Cognito ID token (aud = client id, no client_id claim)', async () => {
+    const authenticate = await cognito();
+    await expect(
+      authenticate({ ...accessToken, aud: appClient, client_id: undefined, token_use: 'id' }),
+    ).rejects.toMatchObject({ code: 'ERR_CLAIM_INVALID', claim: 'client_id' });
+  });
+
+  it("without audienceClaim (default 'aud') the same token is refused for its missing aud", async () => {
+    const authenticate = await provider(pool, appClient, 'cognito', { typ: false }, { typ: null });
+    await expect(authenticate(accessToken)).rejects.toMatchObject({ code: 'ERR_CLAIM_INVALID', claim: 'aud' });
+  });
+});
+
+describe('cognito preset (mapper level)', () => {
   const pool = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123';
   const user = {
     sub: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
