@@ -5,6 +5,7 @@ import type { Portcullis } from '@portcullis/core';
 import { ThrottlerException } from '@nestjs/throttler';
 import { REALM } from '../config/app-config.js';
 import { ApiError, errorName } from './api-error.js';
+import { isDependencyUnavailable } from './dependency-unavailable.js';
 import type { ApiErrorBody } from './api-error.js';
 
 interface ResponseLike {
@@ -29,6 +30,7 @@ interface RequestLike {
  *   audited here as denials, so each decision still leaves one audit line.
  * - {@link ApiError} → its status, code and headers.
  * - Nest `HttpException`s (unknown route, throttler …) → mapped to a fixed body per status.
+ * - the database unreachable or closed → 503 `ERR_SERVICE_UNAVAILABLE` + `Retry-After` (fail closed);
  * - anything else → 500 `ERR_INTERNAL`, logged with its stack, never sent.
  */
 @Catch()
@@ -69,7 +71,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
           { method: request.method, route: request.route?.path },
         );
       }
-      if (portcullisError.code === 'ERR_INTERNAL') this.logInternal(portcullisError.cause ?? portcullisError);
+      if (portcullisError.code === 'ERR_INTERNAL') {
+        // e.g. a resource resolver whose query failed because the database is down
+        if (isDependencyUnavailable(portcullisError.cause)) return this.unavailable(portcullisError.cause);
+        this.logInternal(portcullisError.cause ?? portcullisError);
+      }
       return this.portcullis ? this.portcullis.toHttpResponse(portcullisError) : toHttpResponse(portcullisError, { realm: REALM });
     }
     if (exception instanceof ApiError) {
@@ -87,15 +93,19 @@ export class ApiExceptionFilter implements ExceptionFilter {
       if (body.statusCode >= 500) this.logInternal(exception);
       return { status: body.statusCode, headers: {}, body };
     }
+    if (isDependencyUnavailable(exception)) return this.unavailable(exception);
     this.logInternal(exception);
     return { status: 500, headers: {}, body: fixedBody(500) };
   }
 
+  /** 503 + Retry-After: a dependency (the database) cannot answer; fail closed, retry later. */
+  private unavailable(error: unknown): { status: number; headers: Readonly<Record<string, string>>; body: ApiErrorBody } {
+    this.logger.warn({ err: error }, 'dependency unavailable');
+    return { status: 503, headers: { 'retry-after': '5' }, body: fixedBody(503) };
+  }
+
   private logInternal(error: unknown): void {
-    this.logger.error(
-      { err: error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : { type: typeof error } },
-      'unhandled error',
-    );
+    this.logger.error({ err: error }, 'unhandled error');
   }
 }
 

@@ -1,6 +1,9 @@
-// The API must start alone, with only the contract's env: when the authorization server is down
-// at start-up it still starts, answers 401 (with the Bearer challenge) to requests without a
-// token, fails closed with 503 for requests with one, and recovers once the issuer answers.
+// Configuration variants of the real app (one shared embedded database for all of them):
+// - it must start alone, with only the contract's env: with the authorization server down at
+//   start-up it still starts, answers 401 (with the Bearer challenge) to requests without a
+//   token, fails closed with 503 for requests with one, and recovers once the issuer answers;
+// - AUTH_JWKS_URI skips discovery; AUTH_AUDIENCE is enforced; CORS_ORIGINS opens CORS to those
+//   origins only; a database that goes away gives 503, never a stack trace.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestIssuer } from '@portcullis/testing';
 import type { TestIssuer } from '@portcullis/testing';
@@ -22,6 +25,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.close();
 });
+
+const bearer = (token: string) => `Bearer ${token}`;
 
 describe('with the issuer unreachable (nothing listens on AUTH_ISSUER)', () => {
   let api: RunningApi;
@@ -93,5 +98,65 @@ describe('with the issuer down at start-up, then back', () => {
     } finally {
       issuer.clock.unfreeze();
     }
+  });
+});
+
+describe('with AUTH_JWKS_URI, a custom AUTH_AUDIENCE and CORS_ORIGINS', () => {
+  let issuer: TestIssuer;
+  let api: RunningApi;
+  const audience = 'https://orders.example.com/api';
+
+  beforeAll(async () => {
+    issuer = await createTestIssuer({ audience });
+    // Discovery would fail: only the JWKS URL given explicitly can work.
+    issuer.jwksServer.mode('ok');
+    api = await startOrdersApi({
+      issuer: issuer.issuer,
+      audience,
+      jwksUri: issuer.jwksUri,
+      database: { kind: 'memory' },
+      openDatabase: database,
+      logs,
+      corsOrigins: ['https://app.example.com'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await api?.close();
+    await issuer?.close();
+  });
+
+  it('verifies with the configured key set and audience', async () => {
+    await request(api.url).get('/orders').set('authorization', bearer(await issuer.token(PRINCIPALS.alice))).expect(200);
+    const other = await issuer.token({ ...PRINCIPALS.alice, aud: DEFAULT_AUDIENCE });
+    const res = await request(api.url).get('/orders').set('authorization', bearer(other)).expect(401);
+    expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
+  });
+
+  it('answers CORS for the configured origin only, exposing WWW-Authenticate', async () => {
+    const preflight = await request(api.url)
+      .options('/orders')
+      .set('origin', 'https://app.example.com')
+      .set('access-control-request-method', 'GET')
+      .set('access-control-request-headers', 'authorization');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect(preflight.headers['access-control-allow-headers']).toMatch(/authorization/i);
+    expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
+    const res = await request(api.url).get('/orders').set('origin', 'https://app.example.com').expect(401);
+    expect(res.headers['access-control-expose-headers']).toMatch(/WWW-Authenticate/);
+    const foreign = await request(api.url).get('/orders').set('origin', 'https://evil.example').expect(401);
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('answers 503 without internals when the database goes away (health too)', async () => {
+    const token = await issuer.token(PRINCIPALS.alice);
+    await database.close(); // last test of the file: the shared database is gone from here on
+    const list = await request(api.url).get('/orders').set('authorization', bearer(token)).expect(503);
+    expect(list.body).toEqual({ statusCode: 503, error: 'service_unavailable', code: 'ERR_SERVICE_UNAVAILABLE', message: 'Service temporarily unavailable' });
+    expect(list.headers['retry-after']).toBe('5');
+    const one = await request(api.url).get('/orders/ord_seedalice0000000000001').set('authorization', bearer(token)).expect(503);
+    expect(JSON.stringify(one.body)).not.toMatch(/stack|PGlite|at /);
+    const health = await request(api.url).get('/health').expect(503);
+    expect(health.body).toMatchObject({ status: 'down', database: { state: 'down' } });
   });
 });
