@@ -28,7 +28,7 @@ import type { InternalOrderJson, OrderJson } from './order.serializer.js';
 import { ListOrdersQuery, PAGE_LIMITS } from './list-orders.query.js';
 import { OrdersRepository } from './orders.repository.js';
 
-const ID_PARAM = { name: 'id', description: 'Order id (`ord_` + 22 characters)', example: 'ord_seedalice00000000001' };
+const ID_PARAM = { name: 'id', description: 'Order id (`ord_` + 22 characters)', example: 'ord_seedalice0000000000001' };
 
 /**
  * The customer-facing orders API. Every route is for people of an organisation (`orgUser`):
