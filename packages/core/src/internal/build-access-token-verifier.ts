@@ -8,6 +8,7 @@ import type { ClaimRules } from './check-token-claims.js';
 import { deepFreeze } from './deep-freeze.js';
 import type { ResolvedVerifierOptions } from './validate-verifier-options.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
+import type { VerifiedTokenCacheEntry } from './verified-token-cache.js';
 import { verifyCompactJws } from './verify-compact-jws.js';
 import type { KeyLookup, JwtClaimOptions } from './verify-compact-jws.js';
 
@@ -120,6 +121,14 @@ export function buildAccessTokenVerifier(
   // Bumped by reloadKeys(): a verification that started before a reload must not repopulate the
   // cache with a result obtained from the old keys.
   let generation = 0;
+  // Single flight per token: full verifications running right now, by token hash. When a burst of
+  // requests brings a token the cache has not seen yet (a client's first call fanned out, a retry
+  // storm), the first call verifies it and the others wait for that one result instead of each
+  // looking up the key and checking the signature again. An entry lives exactly as long as its
+  // verification runs (deleted on settle), so a failure is shared only with the calls that arrived
+  // while it was being decided, never with a later one. Bounded by the number of distinct tokens
+  // in flight at once; independent of the cache (it coalesces with `cache: false` too).
+  const inflight = new Map<string, Promise<VerifiedTokenCacheEntry>>();
 
   function readClock(): number {
     const ms = now();
@@ -130,7 +139,7 @@ export function buildAccessTokenVerifier(
     return ms;
   }
 
-  async function verifyInFull(token: string, tokenHash: string, nowMs: number): Promise<VerifiedToken> {
+  async function verifyInFull(token: string, tokenHash: string, nowMs: number): Promise<VerifiedTokenCacheEntry> {
     const started = generation;
     const { header, claims } = await verifyCompactJws(token, policy, getKey, {
       ...jwtOptions,
@@ -140,10 +149,33 @@ export function buildAccessTokenVerifier(
     checkClaimTimes(claims, Math.floor(nowMs / 1000), rules);
     const frozenClaims = deepFreeze(claims) as VerifiedToken['claims'];
     const fresh: VerifiedToken = Object.freeze({ header, claims: frozenClaims, tokenHash, cached: false });
-    if (cache !== undefined && started === generation) {
-      cache.set(tokenHash, { fresh, hit: Object.freeze({ header, claims: frozenClaims, tokenHash, cached: true }) });
+    const entry: VerifiedTokenCacheEntry = Object.freeze({
+      fresh,
+      hit: Object.freeze({ header, claims: frozenClaims, tokenHash, cached: true }),
+    });
+    if (cache !== undefined && started === generation) cache.set(tokenHash, entry);
+    return entry;
+  }
+
+  /** Verifies in full, or joins the verification of the same token already running. */
+  async function verifyOnce(token: string, tokenHash: string, nowMs: number): Promise<VerifiedToken> {
+    const running = inflight.get(tokenHash);
+    if (running !== undefined) {
+      // Joined: this call skipped the key lookup and the signature check (`cached: true`). The
+      // static claim checks are the same for everyone; the clock is this call's own, as on a
+      // cache hit (it may be later than the first call's).
+      const entry = await running;
+      checkClaimTimes(entry.hit.claims, Math.floor(nowMs / 1000), rules);
+      return entry.hit;
     }
-    return fresh;
+    const pending = verifyInFull(token, tokenHash, nowMs);
+    inflight.set(tokenHash, pending);
+    const settle = (): void => {
+      // reloadKeys() may have replaced the map entry meanwhile: only remove our own.
+      if (inflight.get(tokenHash) === pending) inflight.delete(tokenHash);
+    };
+    pending.then(settle, settle);
+    return (await pending).fresh;
   }
 
   async function verify(token: string): Promise<VerifiedToken> {
@@ -171,7 +203,7 @@ export function buildAccessTokenVerifier(
       }
       verified = entry.hit;
     } else {
-      verified = await verifyInFull(token, tokenHash, nowMs);
+      verified = await verifyOnce(token, tokenHash, nowMs);
     }
     // Revocation runs on every call, cached or not: a revoked token must stop working at once.
     if (revocation !== undefined) await checkRevocation(revocation, verified.claims, revocationTimeout);
@@ -183,12 +215,16 @@ export function buildAccessTokenVerifier(
     async reloadKeys(): Promise<void> {
       generation++;
       cache?.clear();
+      // Calls from now on verify against the reloaded keys; they must not join a verification
+      // that started with the old ones.
+      inflight.clear();
       try {
         await keys.reload();
       } finally {
         // Tokens verified with the old keys while the reload ran are dropped too.
         generation++;
         cache?.clear();
+        inflight.clear();
       }
     },
     keySetStatus(): KeySetStatus {

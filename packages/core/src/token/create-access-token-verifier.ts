@@ -17,7 +17,9 @@ import type { VerifierOptions } from './verifier-options.js';
  *
  * 1. size cap (`maxTokenSize`, 8192) before any decoding → `ERR_MALFORMED_TOKEN`;
  * 2. verified-token cache lookup by `hashToken(token)` (on by default; a hit re-checks the clock
- *    claims and skips to step 7);
+ *    claims and skips to step 7). On a miss, concurrent calls with the same token share one
+ *    verification (single flight: one key lookup, one signature check; each call still checks the
+ *    clock and revocation itself, and a failure is shared only with the calls that were waiting for it);
  * 3. compact JWS shape: three canonical base64url segments, non-empty signature; JWE and JSON
  *    serialization refused → `ERR_MALFORMED_TOKEN`;
  * 4. header: strict UTF-8 JSON object without duplicate members; `alg` in the allowlist

@@ -15,6 +15,10 @@ export interface VerifiedToken {
   readonly claims: Readonly<JWTPayload> & { readonly [claim: string]: unknown };
   /** Base64url SHA-256 of the raw token: safe to log and to use as a cache key. */
   readonly tokenHash: string;
-  /** `true` when the signature check was skipped thanks to the verified-token cache. */
+  /**
+   * `true` when this call skipped the key lookup and signature check: the token was in the
+   * verified-token cache, or another call was verifying the same token at that moment and this one
+   * waited for its result (single flight). Revocation and the clock were checked for this call either way.
+   */
   readonly cached: boolean;
 }

@@ -97,7 +97,8 @@ export interface VerifierOptions {
   /**
    * Verified-token cache: repeated tokens skip the signature check (never the revocation check).
    * Entries are keyed by a SHA-256 of the token and never outlive the token's `exp`.
-   * `false` disables it. @default { maxEntries: 10000 }
+   * `false` disables it (concurrent calls with the same token still share one verification).
+   * @default { maxEntries: 10000 }
    */
   readonly cache?: false | { readonly maxEntries?: number };
   /** Revocation store consulted on every verification (cached or not). @default undefined */
