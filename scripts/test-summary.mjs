@@ -5,10 +5,10 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const files = [];
-for (const group of ['packages', 'apps', 'bench', 'security']) {
+for (const group of ['packages', 'apps', 'bench', 'security', 'demo']) {
   const g = join(root, group);
   if (!existsSync(g)) continue;
-  const projects = group === 'bench' || group === 'security' ? [''] : readdirSync(g);
+  const projects = group === 'packages' || group === 'apps' ? readdirSync(g) : [''];
   for (const p of projects) {
     const dir = join(g, p, '.test-results');
     if (existsSync(dir)) files.push(...readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f)));
