@@ -25,7 +25,9 @@ async function main(): Promise<void> {
     app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
     await app.listen(config.port, config.host);
     const url = (await app.getUrl()).replace('[::1]', 'localhost');
-    logger.info({ url }, `orders-api listening on ${url}`);
+    // The ready line is part of the contract (tools wait for it): logged even when LOG_LEVEL is
+    // above info, unless logs are silenced altogether.
+    logger.child({}, { level: config.logLevel === 'silent' ? 'silent' : 'info' }).info({ url }, `orders-api listening on ${url}`);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`orders-api: ${error.message}\n`);

@@ -1,7 +1,7 @@
 import { Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
-import { isPortcullisError, toHttpResponse } from '@portcullis/core';
-import type { Portcullis } from '@portcullis/core';
+import { isPortcullisError, toHttpResponse } from '@portcullis/nest';
+import type { Portcullis } from '@portcullis/nest';
 import { ThrottlerException } from '@nestjs/throttler';
 import { REALM } from '../config/app-config.js';
 import { ApiError, errorName } from './api-error.js';

@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditSink } from '@portcullis/core';
+import type { AuditEvent, AuditSink } from '@portcullis/nest';
 
 /** What the audit sink writes to: a pino-like logger (nestjs-pino's `PinoLogger` in the app). */
 export interface AuditLogger {

@@ -1,4 +1,4 @@
-import type { Principal } from '@portcullis/core';
+import type { Principal } from '@portcullis/nest';
 import type { Order, OrderStatus } from './order.js';
 
 /** `standard`: what customers and machine clients see; `internal`: plus support-only fields. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { ArgumentsHost } from '@nestjs/common';
 import { BadRequestException, ForbiddenException, HttpException, NotFoundException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { PortcullisError } from '@portcullis/core';
+import { PortcullisError } from '@portcullis/nest';
 import { ApiError } from '../../src/http/api-error.js';
 import { ApiExceptionFilter } from '../../src/http/api-exception.filter.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Principal } from '@portcullis/core';
+import type { Principal } from '@portcullis/nest';
 import type { Order } from '../../src/orders/order.js';
 import { orderViewFor, serializeOrder } from '../../src/orders/order.serializer.js';
 

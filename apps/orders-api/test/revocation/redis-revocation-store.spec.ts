@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { PortcullisError } from '@portcullis/core';
+import { PortcullisError } from '@portcullis/nest';
 import { Redis } from 'ioredis';
 import { ConfigError } from '../../src/config/config-error.js';
 import { createRedisClient } from '../../src/revocation/create-redis-client.js';
