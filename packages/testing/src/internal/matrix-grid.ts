@@ -12,14 +12,14 @@ function describeActual(actual: ObservedOutcome, expected: MatrixCell['expected'
   return showCode ? `${actual.status} ${actual.code}` : String(actual.status);
 }
 
-/** `✓ 200`, `✗ 404→200`, `✗ 401→401 (WWW-Authenticate)`, or `·` for a cell that was not requested. */
+/** `✓ 200`, `✗ 404→200`, `✗ 401 (WWW-Authenticate differs)`, or `·` for a cell that was not requested. */
 export function cellText(cell: MatrixCell | undefined): string {
   if (!cell) return '·';
   const expected = describeExpected(cell.expected);
   if (cell.ok) return `✓ ${expected}`;
   const actual = describeActual(cell.actual, cell.expected);
   const onlyHeader = actual === expected;
-  return onlyHeader ? `✗ ${expected}→${actual} (WWW-Authenticate)` : `✗ ${expected}→${actual}`;
+  return onlyHeader ? `✗ ${expected} (WWW-Authenticate differs)` : `✗ ${expected}→${actual}`;
 }
 
 /** One line per mismatch, with everything that differs. */
