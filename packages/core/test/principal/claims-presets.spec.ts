@@ -201,7 +201,7 @@ describe('okta preset (custom authorization server)', () => {
       'https://dev-123456.okta.com/oauth2/default',
       'api://default',
       'okta',
-      { typ: false, requiredClaims: ['iss', 'aud', 'exp', 'iat', 'sub', 'jti'] },
+      { typ: false, requiredClaims: ['iss', 'aud', 'exp', 'iat', 'sub', 'jti', 'cid'] }, // docs/recipes/okta.md
       { typ: null },
     );
 
