@@ -6,8 +6,10 @@
  * the token). Used by adapter-cases.spec.ts (Express 5) and express4.spec.ts (Express 4).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestIssuer } from '@portcullis/testing';
+import { asPrincipal, createTestIssuer } from '@portcullis/testing';
 import type { TestIssuer } from '@portcullis/testing';
+// @portcullis/testing/express, by source path (the Nx graph has no express -> testing edge to build it first).
+import { portcullisTestingOptions } from '../../../testing/src/express/index.js';
 import type { AuditEvent } from '@portcullis/express';
 import { ADAPTER_CASES, PRINCIPALS } from '../../../../test-support/adapter-cases.js';
 import type { PrincipalName } from '../../../../test-support/adapter-cases.js';
@@ -27,10 +29,10 @@ export function runAdapterCases(label: string, scenarioModule: typeof ScenarioMo
 
   beforeAll(async () => {
     issuer = await createTestIssuer();
-    scenario = createScenarioApp({ verifierOptions: issuer.verifierOptions(), variant, audit: (e) => events.push(e) });
+    scenario = createScenarioApp({ verifierOptions: portcullisTestingOptions(issuer), variant, audit: (e) => events.push(e) });
     server = await listen(scenario.app);
     for (const [name, claims] of Object.entries(PRINCIPALS)) {
-      tokens.set(name as PrincipalName, await issuer.token(claims));
+      tokens.set(name as PrincipalName, await asPrincipal(issuer, claims).token());
     }
   });
 

@@ -7,8 +7,10 @@
  * pattern — never the token.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestIssuer } from '@portcullis/testing';
+import { asPrincipal, createTestIssuer } from '@portcullis/testing';
 import type { TestIssuer } from '@portcullis/testing';
+// @portcullis/testing/nest, by source path (the Nx graph has no nest -> testing edge to build it first).
+import { portcullisTestingOptions } from '../../../../testing/src/nest/index.js';
 import { ADAPTER_CASES, PRINCIPALS } from '../../../../../test-support/adapter-cases.js';
 import type { AdapterCase, PrincipalName } from '../../../../../test-support/adapter-cases.js';
 import type { AuditEvent } from '../../../src/index.js';
@@ -30,7 +32,7 @@ const tokens = new Map<PrincipalName, string>();
 beforeAll(async () => {
   issuer = await createTestIssuer();
   for (const [name, claims] of Object.entries(PRINCIPALS)) {
-    tokens.set(name as PrincipalName, await issuer.token(claims));
+    tokens.set(name as PrincipalName, await asPrincipal(issuer, claims).token());
   }
 });
 
@@ -43,7 +45,10 @@ describe.each(VARIANTS)('%s + %s', (platform, registration) => {
   const audit: AuditEvent[] = [];
 
   beforeAll(async () => {
-    const options = { ...issuer.verifierOptions(), ...SCENARIO_OPTIONS, audit: (e: AuditEvent) => void audit.push(e) };
+    const options = portcullisTestingOptions(issuer, {
+      ...SCENARIO_OPTIONS,
+      audit: (e: AuditEvent) => void audit.push(e),
+    });
     started = await startApp(scenarioModule(portcullisImport(registration, options)), platform);
   });
 
