@@ -1,0 +1,242 @@
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ask, LOADGEN_CPU, readRss, SERVER_CPU, spawnNode, stopChild, waitFor } from '../lib/child.js';
+import type { ChildMessage } from '../lib/child.js';
+import type { RunConfig } from '../lib/config.js';
+import type { TokenPool } from '../lib/pool.js';
+import { median, rotate } from '../lib/stats.js';
+import type { LoadResult, LoadRun } from './load-child.js';
+import type { ServerConfig } from './server-types.js';
+import { VARIANTS } from './variants.js';
+import type { Platform, Scenario, Variant } from './variants.js';
+
+export interface SanityCheck {
+  readonly case: string;
+  readonly expected: number;
+  readonly got: number | string;
+}
+
+export interface HttpRow {
+  readonly id: string;
+  readonly platform: Platform;
+  readonly label: string;
+  readonly kind: Variant['kind'];
+  readonly extra: boolean;
+  readonly scenario: Scenario;
+  /** Medians over rounds. */
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  /** Median over rounds of (this ÷ the bare server of the platform in the same round); 1 for bare rows. */
+  readonly ratio: number;
+  readonly rounds: readonly number[];
+  /** Resident memory of the server after its last measurement, and its peak, MiB. */
+  readonly rssMiB: number;
+  readonly peakRssMiB: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  /** Highest load-generator CPU seen for this row, % of one core. */
+  readonly loadgenCpu: number;
+  /** Portcullis rows: verified-token cache outcomes counted by the route handler in this scenario. */
+  readonly cache?: { readonly hits: number; readonly misses: number };
+}
+
+export interface PendingServer {
+  readonly id: string;
+  readonly label: string;
+  readonly platform: Platform;
+  readonly reason: string;
+}
+
+export interface HttpResult {
+  readonly rows: readonly HttpRow[];
+  readonly pending: readonly PendingServer[];
+  /** Per server: requests every guard must answer in a fixed way before it is measured. */
+  readonly sanity: Readonly<Record<string, { readonly passed: boolean; readonly checks: readonly SanityCheck[] }>>;
+}
+
+interface Running {
+  readonly variant: Variant;
+  readonly child: ChildProcess;
+  readonly url: string;
+}
+
+const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
+
+async function startServer(variant: Variant, config: ServerConfig): Promise<Running> {
+  const child = spawnNode(here('./server-child.js'), {
+    label: variant.id,
+    cpu: SERVER_CPU,
+    env: { BENCH_VARIANT: variant.id, BENCH_CONFIG: JSON.stringify(config) },
+  });
+  try {
+    const { port } = await waitFor<ChildMessage & { port: number }>(child, 'ready', 60_000, variant.id);
+    return { variant, child, url: `http://127.0.0.1:${port}` };
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+}
+
+/** The answers every server must give before its numbers count (bare servers: 200 without a token). */
+async function sanity(server: Running, pool: TokenPool): Promise<{ passed: boolean; checks: SanityCheck[] }> {
+  const cases: Array<[string, string | undefined, number]> =
+    server.variant.kind === 'bare'
+      ? [['no token', undefined, 200]]
+      : [
+          ['valid RS256 token', pool.tokens.RS256[0], 200],
+          ['no token', undefined, 401],
+          ['wrong audience', pool.bad.wrongAudience, 401],
+          ['wrong issuer', pool.bad.wrongIssuer, 401],
+          ['tampered signature', pool.bad.tamperedSignature, 401],
+          ['expired', pool.bad.expired, 401],
+          ['ES256 token (not in the RS256 allowlist)', pool.tokens.ES256[0], 401],
+          ['missing scope', pool.bad.noScope, 403],
+        ];
+  const checks: SanityCheck[] = [];
+  for (const [name, token, expected] of cases) {
+    let got: number | string;
+    try {
+      const response = await fetch(`${server.url}/orders`, {
+        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(10_000),
+      });
+      await response.arrayBuffer();
+      got = response.status;
+    } catch (error) {
+      got = error instanceof Error ? error.message : String(error);
+    }
+    checks.push({ case: name, expected, got });
+  }
+  return { passed: checks.every((c) => c.got === c.expected), checks };
+}
+
+/**
+ * Starts every server (pinned to the server core) and the load generator (on the other core),
+ * checks each server's answers, then measures every (server, scenario) pair in `rounds` rounds,
+ * each round in a rotated order; reports medians and guarded ÷ bare ratios paired by round.
+ */
+export async function runHttp(
+  pool: TokenPool,
+  poolFile: string,
+  config: RunConfig,
+  log: (line: string) => void,
+): Promise<HttpResult> {
+  const serverConfig: ServerConfig = {
+    issuer: pool.issuer,
+    audience: pool.audience,
+    jwksUri: pool.jwksUri,
+    cacheEntries: config.missCacheEntries,
+  };
+  const loadgen = spawnNode(here('./load-child.js'), {
+    label: 'loadgen',
+    cpu: LOADGEN_CPU,
+    env: { BENCH_POOL: poolFile },
+  });
+  const running: Running[] = [];
+  const pending: PendingServer[] = [];
+  const sanityResults: Record<string, { passed: boolean; checks: SanityCheck[] }> = {};
+  try {
+    await waitFor(loadgen, 'ready', 30_000, 'loadgen');
+    for (const variant of VARIANTS) {
+      try {
+        const server = await startServer(variant, serverConfig);
+        running.push(server);
+        sanityResults[variant.id] = await sanity(server, pool);
+        if (!sanityResults[variant.id]!.passed) log(`  ✗ ${variant.id}: sanity checks failed (see results JSON)`);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+        pending.push({ id: variant.id, label: variant.label, platform: variant.platform, reason });
+        log(`  ! ${variant.id} not measured: ${reason}`);
+      }
+    }
+
+    const jobs = running.flatMap((server) => server.variant.scenarios.map((scenario) => ({ server, scenario })));
+    const samples = new Map<
+      string,
+      { results: LoadResult[]; rss: number; peak: number; hits: number; misses: number }
+    >();
+    const key = (id: string, scenario: Scenario): string => `${id}|${scenario}`;
+    for (let round = 0; round < config.http.rounds; round++) {
+      const order = rotate(jobs, round * Math.max(1, Math.floor(jobs.length / config.http.rounds)));
+      for (const { server, scenario } of order) {
+        const before = await ask<ChildMessage & { hits: number; misses: number }>(
+          server.child,
+          { type: 'stats' },
+          'stats',
+          10_000,
+          server.variant.id,
+        );
+        const run: LoadRun = {
+          type: 'run',
+          url: server.url,
+          scenario,
+          connections: config.http.connections,
+          warmupS: round === 0 ? config.http.warmupFirstS : config.http.warmupS,
+          durationS: config.http.durationS,
+        };
+        const budget = (run.warmupS + run.durationS) * 1000 * 3 + 30_000;
+        const { result } = await ask<ChildMessage & { result: LoadResult }>(loadgen, run, 'done', budget, 'loadgen');
+        const after = await ask<ChildMessage & { hits: number; misses: number }>(
+          server.child,
+          { type: 'stats' },
+          'stats',
+          10_000,
+          server.variant.id,
+        );
+        const memory = readRss(server.child.pid);
+        const entry = samples.get(key(server.variant.id, scenario)) ?? {
+          results: [],
+          rss: 0,
+          peak: 0,
+          hits: 0,
+          misses: 0,
+        };
+        entry.results.push(result);
+        entry.rss = memory?.rssMiB ?? Number.NaN;
+        entry.peak = memory?.peakMiB ?? Number.NaN;
+        entry.hits += after.hits - before.hits;
+        entry.misses += after.misses - before.misses;
+        samples.set(key(server.variant.id, scenario), entry);
+        log(
+          `  round ${round + 1}/${config.http.rounds} ${server.variant.id.padEnd(32)} ${scenario.padEnd(8)} ` +
+            `${Math.round(result.rps).toString().padStart(6)} req/s  p99 ${result.p99} ms  loadgen ${Math.round(result.loadgenCpu)}%`,
+        );
+      }
+    }
+
+    const rows: HttpRow[] = [];
+    for (const { server, scenario } of jobs) {
+      const variant = server.variant;
+      const entry = samples.get(key(variant.id, scenario))!;
+      const bare = samples.get(
+        key(VARIANTS.find((v) => v.platform === variant.platform && v.kind === 'bare')!.id, 'repeated'),
+      );
+      const perRound = entry.results.map((r, i) =>
+        bare?.results[i] === undefined ? Number.NaN : r.rps / bare.results[i].rps,
+      );
+      rows.push({
+        id: variant.id,
+        platform: variant.platform,
+        label: variant.label,
+        kind: variant.kind,
+        extra: variant.extra === true,
+        scenario,
+        rps: median(entry.results.map((r) => r.rps)),
+        p50: median(entry.results.map((r) => r.p50)),
+        p99: median(entry.results.map((r) => r.p99)),
+        ratio: variant.kind === 'bare' ? 1 : median(perRound),
+        rounds: entry.results.map((r) => Math.round(r.rps)),
+        rssMiB: entry.rss,
+        peakRssMiB: entry.peak,
+        non2xx: entry.results.reduce((sum, r) => sum + r.non2xx, 0),
+        errors: entry.results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
+        loadgenCpu: Math.max(...entry.results.map((r) => r.loadgenCpu)),
+        ...(variant.kind === 'portcullis' ? { cache: { hits: entry.hits, misses: entry.misses } } : {}),
+      });
+    }
+    return { rows, pending, sanity: sanityResults };
+  } finally {
+    await Promise.all([...running.map((s) => stopChild(s.child)), stopChild(loadgen)]);
+  }
+}

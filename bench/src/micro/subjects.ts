@@ -1,0 +1,359 @@
+import { createPublicKey, randomUUID, verify as cryptoVerify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import {
+  createAccessTokenVerifier,
+  createPortcullis,
+  createPrincipalMapper,
+  extractBearerToken,
+  hashToken,
+  InMemoryRevocationStore,
+} from '@portcullis/core';
+import type { Principal, VerifiedToken, VerifierOptions } from '@portcullis/core';
+import { createVerifier } from 'fast-jwt';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import type { JWK } from 'jose';
+import jsonwebtoken from 'jsonwebtoken';
+import {
+  checkClaimTimes,
+  checkClaimValues,
+  deepFreeze,
+  parseCompactJws,
+  validateVerifierOptions,
+} from '../../prototypes/core-internals.js';
+import { createFastVerifier } from '../../prototypes/fast-verifier.js';
+import type { Subject } from '../lib/measure.js';
+import { ALGORITHMS } from '../lib/pool.js';
+import type { Alg, TokenPool } from '../lib/pool.js';
+
+/** Claims every configured verifier requires (Portcullis' defaults, RFC 9068 §2.2). */
+const REQUIRED_CLAIMS = ['iss', 'aud', 'exp', 'iat', 'sub', 'jti', 'client_id'];
+
+/** Counts `cached` flags so a "miss" row can prove it never hit, and a "hit" row that it always did. */
+class HitCounter {
+  hits = 0;
+  misses = 0;
+  record(token: VerifiedToken): void {
+    if (token.cached) this.hits++;
+    else this.misses++;
+  }
+  expectNoHits(): string | undefined {
+    return this.hits === 0 ? undefined : `${this.hits} cache hits in a cache-miss row (${this.misses} misses)`;
+  }
+  expectHits(): string | undefined {
+    return this.misses <= 1 ? undefined : `${this.misses} cache misses in a cache-hit row`;
+  }
+}
+
+function keyOf(pool: TokenPool, token: string): { jwk: JWK; key: KeyObject; pem: string } {
+  const { kid } = decodeProtectedHeader(token);
+  const jwk = pool.jwks.keys.find((k) => k.kid === kid);
+  if (jwk === undefined) throw new Error(`no key ${kid} in the pool's key set`);
+  const key = createPublicKey({ key: jwk as never, format: 'jwk' });
+  return { jwk, key, pem: key.export({ type: 'spki', format: 'pem' }).toString() };
+}
+
+/** The node:crypto floor: the signature alone, over signing inputs and signatures decoded beforehand. */
+function floorSubject(alg: Alg, tokens: readonly string[], key: KeyObject): Subject {
+  const inputs = tokens.map((t) => Buffer.from(t.slice(0, t.lastIndexOf('.')), 'latin1'));
+  const signatures = tokens.map((t) => Buffer.from(t.slice(t.lastIndexOf('.') + 1), 'base64url'));
+  const n = tokens.length;
+  const hash = alg === 'EdDSA' ? null : 'sha256';
+  const keyInput = alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' as const } : key;
+  return {
+    group: 'verify',
+    name: 'node:crypto floor',
+    alg,
+    async: false,
+    note: 'crypto.verify over the pre-decoded signing input; no parsing, no claims',
+    op: (i) => {
+      if (!cryptoVerify(hash, inputs[i % n]!, keyInput, signatures[i % n]!))
+        throw new Error('floor: signature did not verify');
+    },
+  };
+}
+
+export interface MicroContext {
+  readonly pool: TokenPool;
+  /** Portcullis' verified-token cache size in cache-miss rows: smaller than the pool, so every call misses. */
+  readonly missCacheEntries: number;
+}
+
+/** All micro subjects of one run, in table order. */
+export function buildSubjects({ pool, missCacheEntries }: MicroContext): Subject[] {
+  const algorithms = [...ALGORITHMS];
+  const base: VerifierOptions = { issuer: pool.issuer, audience: pool.audience, jwks: pool.jwks, algorithms };
+  const subjects: Subject[] = [];
+  const joseKeys = createLocalJWKSet(pool.jwks);
+
+  for (const alg of ALGORITHMS) {
+    const tokens = pool.tokens[alg];
+    const n = tokens.length;
+    const one = tokens[0]!;
+    const { key, pem } = keyOf(pool, one);
+
+    subjects.push(floorSubject(alg, tokens, key));
+
+    const missCounter = new HitCounter();
+    const miss = createAccessTokenVerifier({ ...base, cache: { maxEntries: missCacheEntries } });
+    subjects.push({
+      group: 'verify',
+      name: 'Portcullis, first sight (cache miss)',
+      alg,
+      async: true,
+      note: `distinct tokens; cache ${missCacheEntries} entries < pool ${n}`,
+      op: async (i) => missCounter.record(await miss.verify(tokens[i % n]!)),
+      check: () => missCounter.expectNoHits(),
+    });
+
+    const hitCounter = new HitCounter();
+    const hit = createAccessTokenVerifier(base);
+    subjects.push({
+      group: 'verify',
+      name: 'Portcullis, repeated token (cache hit)',
+      alg,
+      async: true,
+      op: async () => hitCounter.record(await hit.verify(one)),
+      check: () => hitCounter.expectHits(),
+    });
+
+    const protoCounter = new HitCounter();
+    const proto = createFastVerifier({ ...base, cache: { maxEntries: missCacheEntries } }, { cacheKey: 'sha256' });
+    subjects.push({
+      group: 'verify',
+      name: 'prototype: node:crypto verifier, first sight',
+      alg,
+      async: true,
+      note: 'bench/prototypes/fast-verifier.ts: same checks, KeyObject + crypto.verify, one decode',
+      op: async (i) => protoCounter.record(await proto.verify(tokens[i % n]!)),
+      check: () => protoCounter.expectNoHits(),
+    });
+
+    subjects.push({
+      group: 'verify',
+      name: 'jose jwtVerify',
+      alg,
+      async: true,
+      note: 'local JWKS; algorithms, issuer, audience, typ at+jwt, requiredClaims, clockTolerance 5',
+      op: (i) =>
+        jwtVerify(tokens[i % n]!, joseKeys, {
+          algorithms,
+          issuer: pool.issuer,
+          audience: pool.audience,
+          typ: 'at+jwt',
+          requiredClaims: REQUIRED_CLAIMS,
+          clockTolerance: 5,
+        }),
+    });
+
+    if (alg !== 'EdDSA') {
+      subjects.push({
+        group: 'verify',
+        name: 'jsonwebtoken verify',
+        alg,
+        async: false,
+        note: 'KeyObject; algorithms, issuer, audience, clockTolerance 5 (no typ or required-claims option)',
+        op: (i) =>
+          jsonwebtoken.verify(tokens[i % n]!, key, {
+            algorithms: [alg],
+            issuer: pool.issuer,
+            audience: pool.audience,
+            clockTolerance: 5,
+          }),
+      });
+    }
+
+    const fastJwtOptions = {
+      key: pem,
+      algorithms: [alg],
+      allowedIss: pool.issuer,
+      allowedAud: pool.audience,
+      checkTyp: 'at+jwt',
+      requiredClaims: REQUIRED_CLAIMS,
+      clockTolerance: 5000,
+    };
+    const fastUncached = createVerifier({ ...fastJwtOptions, cache: false });
+    subjects.push({
+      group: 'verify',
+      name: 'fast-jwt, uncached',
+      alg,
+      async: false,
+      note: 'PEM key; algorithms, allowedIss, allowedAud, checkTyp, requiredClaims',
+      op: (i) => fastUncached(tokens[i % n]!),
+    });
+    const fastCached = createVerifier({ ...fastJwtOptions, cache: true });
+    subjects.push({
+      group: 'verify',
+      name: 'fast-jwt, cached (repeated token)',
+      alg,
+      async: false,
+      op: () => fastCached(one),
+    });
+  }
+
+  // ---- cache-hit path and what it is made of (alg-independent: RS256 token) ----
+  const one = pool.tokens.RS256[0]!;
+  const request = { headers: { authorization: `Bearer ${one}` } };
+  const hitOptions: VerifierOptions = base;
+
+  const portcullis = createPortcullis(hitOptions);
+  subjects.push({
+    group: 'hit path',
+    name: 'Portcullis authenticate(req), cache hit',
+    async: true,
+    note: 'extract bearer + verify (hit) + principal mapping',
+    op: () => portcullis.authenticate(request),
+  });
+
+  const shippedHit = createAccessTokenVerifier(hitOptions);
+  subjects.push({
+    group: 'hit path',
+    name: 'Portcullis verify, cache hit',
+    async: true,
+    op: () => shippedHit.verify(one),
+  });
+
+  const protoSha = createFastVerifier(hitOptions, { cacheKey: 'sha256' });
+  protoSha.verifySync(one);
+  subjects.push({
+    group: 'hit path',
+    name: 'prototype: verify() (async), cache hit',
+    async: true,
+    note: 'same work as shipped hit; shows the jose-free, async-function cost',
+    op: () => protoSha.verify(one),
+  });
+  subjects.push({
+    group: 'hit path',
+    name: 'prototype: verifyCachedSync, SHA-256 key',
+    async: false,
+    note: 'no promise: hashToken + LRU get + clock checks',
+    op: () => protoSha.verifyCachedSync(one) ?? fail('expected a hit'),
+  });
+  const protoToken = createFastVerifier(hitOptions, { cacheKey: 'token' });
+  protoToken.verifySync(one);
+  subjects.push({
+    group: 'hit path',
+    name: 'prototype: verifyCachedSync, token-string key',
+    async: false,
+    note: 'no promise, no per-call SHA-256 (hash kept for logs, computed on the miss)',
+    op: () => protoToken.verifyCachedSync(one) ?? fail('expected a hit'),
+  });
+
+  const mapper = createPrincipalMapper('rfc9068');
+  const memo = new WeakMap<VerifiedToken, Principal>();
+  subjects.push({
+    group: 'hit path',
+    name: 'prototype: sync authenticate (extract + hit + memoised principal)',
+    async: false,
+    note: 'what a synchronous guard/gate would run per repeated token',
+    op: () => {
+      const verified = protoToken.verifyCachedSync(extractBearerToken(request)) ?? fail('expected a hit');
+      let principal = memo.get(verified);
+      if (principal === undefined) memo.set(verified, (principal = mapper(verified.claims)));
+      return { principal, token: verified };
+    },
+  });
+
+  // ---- revocation and principal mapping ----
+  const store = new InMemoryRevocationStore();
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  const revokedJtis: string[] = [];
+  for (let i = 0; i < 10_000; i++) {
+    const jti = randomUUID();
+    revokedJtis.push(jti);
+    store.revokeToken(jti, nowSeconds + 3600);
+  }
+  const claims = decodeJwt(one);
+  const notRevoked = {
+    jti: String(claims.jti),
+    sub: String(claims.sub),
+    iat: Number(claims.iat),
+    iss: String(claims.iss),
+  };
+  const revoked = revokedJtis.map((jti) => ({ ...notRevoked, jti }));
+  subjects.push({
+    group: 'revocation',
+    name: 'InMemoryRevocationStore.isRevoked, not revoked (10k entries)',
+    async: false,
+    op: () => store.isRevoked(notRevoked) === false || fail('expected not revoked'),
+  });
+  subjects.push({
+    group: 'revocation',
+    name: 'InMemoryRevocationStore.isRevoked, revoked (10k entries)',
+    async: false,
+    op: (i) => store.isRevoked(revoked[i % revoked.length]!) === true || fail('expected revoked'),
+  });
+  const withRevocation = createAccessTokenVerifier({ ...hitOptions, revocation: store });
+  subjects.push({
+    group: 'revocation',
+    name: 'Portcullis verify, cache hit + revocation check',
+    async: true,
+    note: 'compare with "Portcullis verify, cache hit"',
+    op: () => withRevocation.verify(one),
+  });
+
+  let frozenClaims: VerifiedToken['claims'] | undefined;
+  subjects.push({
+    group: 'principal',
+    name: "createPrincipalMapper('rfc9068') per call",
+    async: false,
+    op: () => mapper((frozenClaims ??= deepFreeze(decodeJwt(one)) as VerifiedToken['claims'])),
+  });
+
+  // ---- breakdown of the first-sight path (RS256 token) ----
+  const resolved = validateVerifierOptions(hitOptions);
+  const payloadSegment = one.split('.')[1]!;
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const parsedClaims = decodeJwt(one);
+  const rules = resolved;
+  subjects.push({
+    group: 'breakdown',
+    name: 'hashToken (SHA-256 of the token)',
+    async: false,
+    op: () => hashToken(one),
+  });
+  subjects.push({
+    group: 'breakdown',
+    name: 'parseCompactJws (shape, header JSON, policy)',
+    async: false,
+    op: () => parseCompactJws(one, resolved.policy),
+  });
+  subjects.push({
+    group: 'breakdown',
+    name: 'payload: base64url + strict UTF-8 + JSON.parse',
+    async: false,
+    op: () => JSON.parse(decoder.decode(Buffer.from(payloadSegment, 'base64url'))),
+  });
+  subjects.push({
+    group: 'breakdown',
+    name: 'payload decode + deepFreeze',
+    async: false,
+    op: () => deepFreeze(JSON.parse(decoder.decode(Buffer.from(payloadSegment, 'base64url')))),
+  });
+  subjects.push({
+    group: 'breakdown',
+    name: 'checkClaimValues + checkClaimTimes',
+    async: false,
+    op: () => {
+      checkClaimValues(parsedClaims, rules);
+      checkClaimTimes(parsedClaims, Math.floor(Date.now() / 1000), rules);
+    },
+  });
+  subjects.push({
+    group: 'breakdown',
+    name: 'jose decodeJwt (decode, no verification)',
+    async: false,
+    op: () => decodeJwt(one),
+  });
+  const resolvedValue = Promise.resolve(1);
+  subjects.push({
+    group: 'breakdown',
+    name: 'one async-function call + await (promise hop)',
+    async: true,
+    op: async () => resolvedValue,
+  });
+  return subjects;
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
