@@ -232,7 +232,9 @@ export async function runHttp(
         non2xx: entry.results.reduce((sum, r) => sum + r.non2xx, 0),
         errors: entry.results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
         loadgenCpu: Math.max(...entry.results.map((r) => r.loadgenCpu)),
-        ...(variant.kind === 'portcullis' ? { cache: { hits: entry.hits, misses: entry.misses } } : {}),
+        ...(variant.kind === 'portcullis' || variant.kind === 'prototype'
+          ? { cache: { hits: entry.hits, misses: entry.misses } }
+          : {}),
       });
     }
     return { rows, pending, sanity: sanityResults };

@@ -6,7 +6,8 @@ export interface Variant {
   readonly platform: Platform;
   /** Row label. */
   readonly label: string;
-  readonly kind: 'bare' | 'portcullis' | 'alternative';
+  /** `prototype`: bench/prototypes code, not shipped (a proposal's measured ceiling). */
+  readonly kind: 'bare' | 'portcullis' | 'alternative' | 'prototype';
   /** Module under ./servers/ and its `start` arguments. */
   readonly module: string;
   readonly nestPlatform?: 'express' | 'fastify';
@@ -44,6 +45,15 @@ export const VARIANTS: readonly Variant[] = [
     kind: 'portcullis',
     module: 'express-portcullis',
     scenarios: BOTH,
+  },
+  {
+    id: 'express-prototype',
+    platform: 'express',
+    label: 'prototype: synchronous hit path + node:crypto (not shipped)',
+    kind: 'prototype',
+    module: 'express-prototype',
+    scenarios: BOTH,
+    extra: true,
   },
   {
     id: 'express-jwt',
@@ -115,6 +125,16 @@ export const VARIANTS: readonly Variant[] = [
     nestPlatform: 'fastify',
     options: { noAudit: true },
     scenarios: ['repeated'],
+    extra: true,
+  },
+  {
+    id: 'nest-fastify-prototype',
+    platform: 'nest-fastify',
+    label: 'prototype guard: synchronous hit path + node:crypto, fixed rule, no audit (not shipped)',
+    kind: 'prototype',
+    module: 'nest-prototype',
+    nestPlatform: 'fastify',
+    scenarios: BOTH,
     extra: true,
   },
 ];
