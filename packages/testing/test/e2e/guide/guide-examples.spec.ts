@@ -1,0 +1,31 @@
+// docs/guides/testing-your-api.md shows complete examples; each block marked
+// `<!-- example: <path> -->` must be exactly that file, which a test suite runs (the Nest example
+// in examples/nest-orders-testing via its run.mjs, the Express one in this folder).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+
+const root = new URL('../../../../../', import.meta.url);
+const guide = readFileSync(new URL('docs/guides/testing-your-api.md', root), 'utf8');
+const blocks = [...guide.matchAll(/<!-- example: (\S+) -->\n\n`\1`:\n\n```[a-z]+\n([\s\S]*?)\n```/g)].map(
+  ([, path, code]) => [path!, code!] as const,
+);
+
+describe('the guide shows the tested examples verbatim', () => {
+  it('has the Nest and the Express examples', () => {
+    const paths = blocks.map(([path]) => path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'examples/nest-orders-testing/test/orders.matrix.spec.ts',
+        'examples/nest-orders-testing/test/orders.controller.spec.ts',
+        'packages/testing/test/e2e/guide/orders-app.ts',
+        'packages/testing/test/e2e/guide/orders-app.spec.ts',
+      ]),
+    );
+    // Every marker was matched (none with a broken block).
+    expect(blocks).toHaveLength(guide.split('<!-- example: ').length - 1);
+  });
+
+  it.each(blocks)('%s', (path, code) => {
+    expect(code).toBe(readFileSync(new URL(path, root), 'utf8').trimEnd());
+  });
+});
