@@ -40,13 +40,19 @@ export async function checkConformance(
     const shipped = createAccessTokenVerifier(options);
     const sha = createFastVerifier(options, { cacheKey: 'sha256' });
     const keyed = createFastVerifier(options, { cacheKey: 'token' });
+    const oneShot = createFastVerifier(options, { cacheKey: 'sha256-oneshot' });
     const expected = await outcome(() => shipped.verify(token));
-    const got = [await outcome(() => sha.verify(token)), await outcome(() => keyed.verify(token))];
+    const got = [
+      await outcome(() => sha.verify(token)),
+      await outcome(() => keyed.verify(token)),
+      await outcome(() => oneShot.verify(token)),
+    ];
     // Twice: the second call goes through each cache.
     const again = [
       await outcome(() => shipped.verify(token)),
       await outcome(() => sha.verify(token)),
       await outcome(() => keyed.verify(token)),
+      await outcome(() => oneShot.verify(token)),
     ];
     const all = [...got, ...again];
     if (all.every((value) => value === expected)) agreed++;

@@ -12,7 +12,7 @@
 // What jose did on top (and is replaced here): its own `typ`/`crit`/`b64` checks (the pre-parse
 // already refuses those), a second header decode, the allowlist check a second time, and the
 // claims checks that checkClaimValues/checkClaimTimes repeat anyway.
-import { constants, createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { constants, createPublicKey, hash as oneShotHash, verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { hashToken, PortcullisError } from '@portcullis/core';
 import type { RevocationStore, VerifiedToken, VerifierOptions } from '@portcullis/core';
@@ -53,10 +53,14 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 export interface FastVerifierVariant {
   /**
-   * Verified-token cache key: `sha256` (shipped: SHA-256 of the token on every call) or `token`
-   * (the token string itself as the Map key; `tokenHash` computed once, on the miss).
+   * Verified-token cache key:
+   * - `sha256`: as shipped, `hashToken` (createHash → update → digest) on every call;
+   * - `sha256-oneshot`: the same SHA-256 value through `crypto.hash()` (Node ≥ 20.12), one native
+   *   call instead of a Hash object — keeps "no token in the heap";
+   * - `token`: the token string itself as the Map key (`tokenHash` computed once, on the miss) —
+   *   fastest, but the cache then holds usable tokens until they expire.
    */
-  readonly cacheKey: 'sha256' | 'token';
+  readonly cacheKey: 'sha256' | 'sha256-oneshot' | 'token';
 }
 
 export interface FastVerifier {
@@ -118,6 +122,11 @@ export function createFastVerifier(options: VerifierOptions, variant: FastVerifi
     return key;
   }
 
+  function cacheKeyOf(token: string): string {
+    if (variant.cacheKey === 'token') return token;
+    return variant.cacheKey === 'sha256-oneshot' ? oneShotHash('sha256', token, 'base64url') : hashToken(token);
+  }
+
   function readClock(): number {
     const ms = now();
     if (typeof ms !== 'number' || !Number.isFinite(ms))
@@ -142,7 +151,7 @@ export function createFastVerifier(options: VerifierOptions, variant: FastVerifi
 
   function lookup(token: string, nowMs: number): VerifiedTokenCacheEntry | undefined {
     if (cache === undefined) return undefined;
-    const key = variant.cacheKey === 'sha256' ? hashToken(token) : token;
+    const key = cacheKeyOf(token);
     const entry = cache.get(key);
     if (entry === undefined) return undefined;
     try {
@@ -204,14 +213,15 @@ export function createFastVerifier(options: VerifierOptions, variant: FastVerifi
     checkClaimValues(claims, rules);
     checkClaimTimes(claims, Math.floor(nowMs / 1000), rules);
     const frozenClaims = deepFreeze(claims) as VerifiedToken['claims'];
-    const tokenHash = hashToken(token);
+    const tokenHash =
+      variant.cacheKey === 'sha256-oneshot' ? oneShotHash('sha256', token, 'base64url') : hashToken(token);
     const fresh: VerifiedToken = Object.freeze({
       header: parsed.header,
       claims: frozenClaims,
       tokenHash,
       cached: false,
     });
-    cache?.set(variant.cacheKey === 'sha256' ? tokenHash : token, {
+    cache?.set(variant.cacheKey === 'token' ? token : tokenHash, {
       fresh,
       hit: Object.freeze({ header: parsed.header, claims: frozenClaims, tokenHash, cached: true }),
     });

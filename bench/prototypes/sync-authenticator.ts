@@ -1,6 +1,6 @@
 // PROTOTYPE (bench only): what an adapter could run per request if core offered a synchronous
 // cache-hit path. Repeated tokens never leave the current tick (no promise, no microtask): extract
-// → verified-token cache (token-string key) → principal memoised on the cached token → rule.
+// → verified-token cache (SHA-256 key via one-shot crypto.hash) → principal memoised on the cached token → rule.
 // First-sight tokens take the prototype node:crypto path. Not shipped; see bench/PROPOSALS.md.
 import { createPrincipalMapper, decide, extractBearerToken, requireScopes } from '@portcullis/core';
 import type { AuthContext, HttpRequestLike, PortcullisError, VerifiedToken } from '@portcullis/core';
@@ -42,7 +42,7 @@ export function createSyncAuthenticator(options: SyncAuthenticatorOptions): Sync
       algorithms: options.algorithms,
       cache: { maxEntries: options.cacheEntries },
     },
-    { cacheKey: 'token' },
+    { cacheKey: 'sha256-oneshot' },
   );
   const mapPrincipal = createPrincipalMapper('rfc9068');
   const rule = requireScopes(options.scopes);

@@ -9,11 +9,16 @@ import { formatNumber, formatRatio } from './stats.js';
 
 const mark = (met: boolean | null): string => (met === null ? '–' : met ? '✓' : '✗');
 
-function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+/** A Markdown table; `text` lists the columns that hold words (left-aligned), the others are numbers. */
+function table(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+  text: readonly number[] = [0],
+): string {
   const escape = (cell: string): string => cell.replace(/\|/g, '\\|');
   return [
     `| ${header.map(escape).join(' | ')} |`,
-    `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    `| ${header.map((_, i) => (text.includes(i) ? '---' : '---:')).join(' | ')} |`,
     ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`),
   ].join('\n');
 }
@@ -32,6 +37,7 @@ function goalsTable(goals: readonly GoalResult[]): string {
   return table(
     ['goal (issue 9)', 'target', 'measured', ''],
     goals.map((g) => [g.goal, g.target, g.measured, mark(g.met)]),
+    [0, 1, 2, 3],
   );
 }
 
@@ -114,6 +120,7 @@ function opsTable(timings: readonly Timing[], groups: readonly string[]): string
     timings
       .filter((t) => groups.includes(t.group))
       .map((t) => [t.name, formatNumber(t.opsPerSec), formatNumber(t.nsPerOp), t.problem ?? t.note ?? '']),
+    [0, 3],
   );
 }
 
@@ -174,6 +181,7 @@ export function renderReport(results: BenchResults): string {
             .join(', '),
           formatNumber(r.ms),
         ]),
+        [0, 1, 5],
       ) + '\n',
     );
     out.push(`### Verified-token cache under a Zipf mix of users\n`);
@@ -217,7 +225,7 @@ export function renderReport(results: BenchResults): string {
       ) + '\n',
     );
   }
-  out.push(`## Versions\n\n${table(['package', 'version'], Object.entries(results.versions))}\n`);
+  out.push(`## Versions\n\n${table(['package', 'version'], Object.entries(results.versions), [0, 1])}\n`);
   if (results.notes.length > 0) out.push(`## Notes\n\n${results.notes.map((n) => `- ${n}`).join('\n')}\n`);
   return out.join('\n');
 }
