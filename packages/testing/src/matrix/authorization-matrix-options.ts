@@ -101,9 +101,10 @@ export interface AuthorizationMatrixOptions<P extends string = string> {
   readonly routes?: readonly (MatrixRoute | string)[];
   /**
    * The expected outcomes: row name → principal → outcome. A principal left out of a row is not
-   * requested for that row (shown as `·`).
+   * requested for that row (shown as `·`). Principal names are checked against `principals`, by
+   * the compiler and at run time.
    */
-  readonly expect: Readonly<Record<string, Partial<Readonly<Record<P, ExpectedOutcome>>>>>;
+  readonly expect: Readonly<Record<string, Partial<Readonly<Record<NoInfer<P>, ExpectedOutcome>>>>>;
   /** Headers sent with every request (a row's `headers` win). @default {} */
   readonly headers?: Readonly<Record<string, string>>;
   /** Time limit of each request, in milliseconds; a request that takes longer is a failed cell. @default 5000 */
