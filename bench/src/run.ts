@@ -100,7 +100,7 @@ if (saturated.length > 0) {
 if (micro !== undefined && micro.conformance.mismatches.length > 0)
   notes.push(`Prototype conformance mismatches: ${micro.conformance.mismatches.join('; ')}`);
 
-const goals = evaluateGoals(micro, http, scale);
+const goals = evaluateGoals(micro, http, scale, config.poolSize);
 const results: BenchResults = {
   schema: 1,
   date,

@@ -39,8 +39,8 @@ export function runConfig(quick: boolean): RunConfig {
         mode: 'full',
         poolSize: 10_000,
         missCacheEntries: 1_000,
-        micro: { warmupMs: 400, rounds: 5, sliceMs: 300 },
-        http: { connections: 50, rounds: 3, durationS: 4, warmupFirstS: 2, warmupS: 0.5 },
+        micro: { warmupMs: 300, rounds: 5, sliceMs: 250 },
+        http: { connections: 50, rounds: 3, durationS: 3, warmupFirstS: 1.5, warmupS: 0.5 },
         scale: { stampedeCallers: 1_000, revokedJtis: 1_000_000, mixUsers: 20_000, mixRequests: 200_000 },
       };
 }

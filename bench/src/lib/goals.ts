@@ -25,6 +25,7 @@ export function evaluateGoals(
   micro: MicroResult | undefined,
   http: HttpResult | undefined,
   scale: ScaleResult | undefined,
+  poolSize: number,
 ): GoalResult[] {
   const goals: GoalResult[] = [];
 
@@ -79,7 +80,7 @@ export function evaluateGoals(
   const distinct = httpRow(http, 'nest-fastify', 'portcullis', 'distinct');
   goals.push({
     id: 'distinct-ratio-nest-fastify',
-    goal: `10,000 distinct tokens, ${PLATFORM_LABELS['nest-fastify']}: guarded ÷ bare`,
+    goal: `${formatNumber(poolSize)} distinct tokens, ${PLATFORM_LABELS['nest-fastify']}: guarded ÷ bare`,
     target: '≥ 0.55',
     measured: distinct === undefined ? 'not measured' : formatRatio(distinct.ratio),
     met: distinct === undefined ? null : distinct.ratio >= 0.55,

@@ -43,7 +43,7 @@ function goalsTable(goals: readonly GoalResult[]): string {
 
 const PLATFORMS: readonly Platform[] = ['express', 'nest-express', 'nest-fastify'];
 
-function httpTables(rows: readonly HttpRow[], compact: boolean): string {
+function httpTables(rows: readonly HttpRow[], compact: boolean, poolSize: number): string {
   const out: string[] = [];
   for (const platform of PLATFORMS) {
     const platformRows = rows.filter((r) => r.platform === platform && (!compact || !r.extra));
@@ -69,7 +69,7 @@ function httpTables(rows: readonly HttpRow[], compact: boolean): string {
         platformRows.map((r) => {
           const base = [
             r.label,
-            r.scenario === 'repeated' ? 'one token' : '10,000 tokens',
+            r.scenario === 'repeated' ? 'one token' : `${formatNumber(poolSize)} tokens`,
             formatNumber(r.rps),
             r.kind === 'bare' ? '1' : formatRatio(r.ratio),
           ];
@@ -88,6 +88,7 @@ function httpTables(rows: readonly HttpRow[], compact: boolean): string {
             `${formatNumber(r.loadgenCpu)} %`,
           ];
         }),
+        [0, 1],
       ),
     );
     out.push('');
@@ -137,7 +138,7 @@ export function renderReport(results: BenchResults): string {
     out.push(
       `## HTTP (autocannon, ${results.config.http.connections} connections, ${results.config.http.rounds} rounds × ${results.config.http.durationS} s, medians)\n`,
     );
-    out.push(httpTables(results.http.rows, false));
+    out.push(httpTables(results.http.rows, false, results.config.poolSize));
     for (const p of results.http.pending)
       out.push(`- **pending** ${PLATFORM_LABELS[p.platform]} / ${p.label}: ${p.reason}`);
     const failed = Object.entries(results.http.sanity).filter(([, s]) => !s.passed);
@@ -199,6 +200,7 @@ export function renderReport(results: BenchResults): string {
             ? `shipped verifier (${formatNumber((r.requests * 1000) / (r.ms ?? Number.NaN))} verify/s)`
             : 'LRU replay',
         ]),
+        [6],
       ) + '\n',
     );
     out.push(`### InMemoryRevocationStore with ${formatNumber(revocation.entries)} revoked jtis\n`);
@@ -222,6 +224,7 @@ export function renderReport(results: BenchResults): string {
             `${formatNumber(l.hitNs)} / ${formatNumber(l.missNs)} ns`,
           ]),
         ],
+        [0],
       ) + '\n',
     );
   }
@@ -242,7 +245,7 @@ export function renderReadmeSection(results: BenchResults): string {
       )}. Full tables: [bench/results/latest.md](bench/results/latest.md); method: [bench/README.md](bench/README.md).\n`,
   );
   out.push(goalsTable(results.goals) + '\n');
-  if (results.http !== undefined) out.push(httpTables(results.http.rows, true));
+  if (results.http !== undefined) out.push(httpTables(results.http.rows, true, results.config.poolSize));
   if (results.micro !== undefined) out.push(verifyTable(results.micro.timings) + '\n');
   return out.join('\n');
 }
