@@ -1,0 +1,99 @@
+/**
+ * SPEC.md B10 (DPoP), B11 (mTLS), B12 (key-server faults and rotation) and B13 (metadata and the
+ * sample authorization server), cases 142–183.
+ */
+import { invalidToken, missingToken } from './expect.js';
+import { getWith } from './steps.js';
+import type { CorpusCase, GroupId } from './types.js';
+
+const DPOP = 'DPoP (RFC 9449) is not implemented yet (SPEC: sender-constrained tokens come in later work)';
+const MTLS = 'mTLS-bound tokens (RFC 8705) are not implemented yet (SPEC: sender-constrained tokens come in later work)';
+const AS_SIDE =
+  'Authorization-server behaviour (apps/auth-server, oidc-provider), not a resource-server property: covered by apps/auth-server/test/e2e (authorization-code, client-credentials specs), not by this suite';
+const NO_METADATA_DOC =
+  'RFC 9728 protected-resource metadata: no Portcullis component or target serves the document yet (SPEC: comes in later work)';
+
+const pendingCase = (id: number, group: GroupId, title: string, expected: string, pending: string): CorpusCase => ({ id, group, title, expected, pending });
+
+const DPOP_CASES: ReadonlyArray<[number, string, string]> = [
+  [142, 'DPoP-bound AT presented with the Bearer scheme', '401 invalid_token'],
+  [143, 'Authorization: DPoP <AT> without a DPoP header', '401 invalid_dpop_proof'],
+  [144, 'Two DPoP headers', '401 invalid_dpop_proof'],
+  [145, 'Proof typ "JWT"', '401 invalid_dpop_proof'],
+  [146, 'Proof alg none / HS256', '401 invalid_dpop_proof'],
+  [147, 'Proof jwk containing "d"', '401 invalid_dpop_proof'],
+  [148, 'Proof signed by a key other than its jwk', '401 invalid_dpop_proof'],
+  [149, 'htm POST on a GET', '401 invalid_dpop_proof'],
+  [150, 'htu for another path or http://; query-only difference', '401; 200 for the query-only difference'],
+  [151, 'X-Forwarded-Host: evil.test + matching htu', '401'],
+  [152, 'ath missing, or hash of another AT', '401 invalid_dpop_proof'],
+  [153, 'Proof key ≠ cnf.jkt', '401 invalid_token (key binding)'],
+  [154, 'Proof iat NOW±600', '401 invalid_dpop_proof'],
+  [155, 'Same proof jti twice', 'second → 401 invalid_dpop_proof'],
+  [156, 'Nonce required; without, with, stale', '401 use_dpop_nonce; 200; 401 use_dpop_nonce'],
+  [157, 'Known-answer ath / JWK thumbprint', 'exact match'],
+  [158, 'Non-bound T0 + unrelated DPoP header with dpop_bound_access_tokens_required', '401 with a DPoP challenge'],
+];
+
+const MTLS_CASES: ReadonlyArray<[number, string, string]> = [
+  [159, 'cnf x5t#S256 token over a connection without a client certificate', '401 invalid_token'],
+  [160, 'Client cert A, token bound to cert B', '401 invalid_token'],
+  [161, 'Spoofed Client-Cert / X-SSL-Client-Cert header sent directly', '401; header ignored'],
+  [162, 'x5t#S256 with "=" padding or whitespace', '401'],
+  [163, 'mTLS-bound token with the DPoP scheme, or DPoP-bound with a client cert only', '401'],
+];
+
+export const B10: readonly CorpusCase[] = DPOP_CASES.map(([id, title, expected]) => pendingCase(id, 'B10', title, expected, DPOP));
+
+export const B11: readonly CorpusCase[] = MTLS_CASES.map(([id, title, expected]) => pendingCase(id, 'B11', title, expected, MTLS));
+
+export const B12: readonly CorpusCase[] = [
+  { id: 164, group: 'B12', title: 'Key server refuses connections at cold start', expected: '503 + Retry-After; NDR; process healthy; recovers', runner: 'faults' },
+  { id: 165, group: 'B12', title: 'Key server down, cache fresh: cached kid / unknown kid', expected: '200 / 503 (not 401: the RS could not decide)', runner: 'faults' },
+  { id: 166, group: 'B12', title: 'Key server down, cache older than cacheMaxAge', expected: '503 (or a documented bounded grace period)', runner: 'faults' },
+  { id: 167, group: 'B12', title: 'Key server answers after 10 s; 50 concurrent requests', expected: 'all 503 at ≈ the timeout; exactly 1 upstream fetch', runner: 'faults' },
+  { id: 168, group: 'B12', title: 'Key server answers 200 text/html', expected: '503; cached keys not replaced', runner: 'faults' },
+  { id: 169, group: 'B12', title: 'Key set {"kty":"oct","k":"c2VjcmV0"} + HS256 token signed with "secret"', expected: '401/503; never 200', runner: 'faults' },
+  { id: 170, group: 'B12', title: 'Key set containing a private JWK (has "d")', expected: 'key set rejected → 503', runner: 'faults' },
+  { id: 171, group: 'B12', title: 'Key server 302 Location: attacker', expected: '503; redirect not followed', runner: 'faults' },
+  { id: 172, group: 'B12', title: 'Key-set body of 50 MB', expected: 'fetch aborted at the size cap; 503; RSS bounded', runner: 'faults' },
+  { id: 173, group: 'B12', title: 'Key set with two different keys both kid "k1"', expected: 'policy: reject the key set', runner: 'faults' },
+  { id: 174, group: 'B12', title: 'AS adds k3 and signs with it', expected: '1 refetch → 200 (rotation without restart)', runner: 'faults' },
+  { id: 175, group: 'B12', title: 'AS removes k1; token signed by k1', expected: '401 after cache refresh; at once after an admin-triggered reload', runner: 'faults' },
+  {
+    id: 176,
+    group: 'B12',
+    title: 'Config with jwksUri "http://…" or "derive JWKS from the token iss"',
+    expected: 'refuse to start',
+    runner: 'config',
+  },
+];
+
+export const B13: readonly CorpusCase[] = [
+  pendingCase(177, 'B13', 'GET /.well-known/oauth-protected-resource/orders', '200 application/json with resource, authorization_servers, scopes_supported, bearer_methods_supported ["header"] …', NO_METADATA_DOC),
+  {
+    id: 178,
+    group: 'B13',
+    title: 'Any 401 carries resource_metadata="…/.well-known/oauth-protected-resource/orders"',
+    expected: 'challenge carries resource_metadata (RFC 9728 §5.1)',
+    mapping:
+      'The SPEC targets configure resourceMetadata (SPEC §0.2 URL), so every 401/403 challenge in this suite is checked with it; this case sends one of each kind. The orders API does not configure it.',
+    targets: { 'orders-api': { pending: 'the orders API does not configure an RFC 9728 resource_metadata URL yet (SPEC: RFC 9728 comes in later work)' } },
+    build: async (ctx) => {
+      const path = ctx.world.order(ctx.world.orders.a1);
+      const carries = (r: { headers: Readonly<Record<string, string>> }) =>
+        (r.headers['www-authenticate'] ?? '').includes(`resource_metadata="${ctx.world.challenge.resourceMetadata}"`) ? undefined : 'no resource_metadata in the challenge';
+      return {
+        steps: [
+          getWith('no token', path, undefined, { ...missingToken(), check: carries }),
+          getWith('expired token', path, ctx.secret(await ctx.issuer.badToken('expired', ctx.claims('alice'))), { ...invalidToken('ERR_TOKEN_EXPIRED'), check: carries }),
+        ],
+      };
+    },
+  },
+  pendingCase(179, 'B13', 'Sample AS, public client: no code_challenge; code_challenge_method=plain', 'error (PKCE required; S256 only)', AS_SIDE),
+  pendingCase(180, 'B13', 'Token request with code_verifier for a code issued without code_challenge', '400 invalid_grant', AS_SIDE),
+  pendingCase(181, 'B13', 'Wrong code_verifier', '400 invalid_grant', AS_SIDE),
+  pendingCase(182, 'B13', 'Authorization code redeemed twice', 'second: invalid_grant; tokens of the first revoked', AS_SIDE),
+  pendingCase(183, 'B13', 'Client credentials with resource=…/payments for a client not entitled', 'invalid_target; entitled request yields aud = orders only', AS_SIDE),
+];
