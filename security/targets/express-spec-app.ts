@@ -26,6 +26,7 @@ import {
   scopeQuery,
 } from '@portcullis/express';
 import { CORS_ORIGIN, specPortcullisOptions } from './spec-options.js';
+import type { Portcullis } from '@portcullis/express';
 import type { SpecTargetOptions } from './spec-options.js';
 import { SpecStore, orderView } from './spec-store.js';
 import type { SpecOrder } from './spec-store.js';
@@ -34,6 +35,8 @@ import type { SpecOrder } from './spec-store.js';
 export interface ExpressSpecApp {
   readonly url: string;
   readonly store: SpecStore;
+  /** The gate's Portcullis instance (key reload hook). */
+  readonly portcullis: Portcullis;
   /** Errors the app's own error handler received (anything logged there is checked for tokens). */
   readonly appErrors: string[];
   close(): Promise<void>;
@@ -69,7 +72,8 @@ export async function startExpressSpecApp(options: SpecTargetOptions): Promise<E
   // form body itself (SPEC 12) rather than never seeing it.
   app.use(express.json({ limit: '16kb' }));
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
-  app.use(portcullis({ ...specPortcullisOptions(options), publicPaths: ['/health'] }));
+  const gate = portcullis({ ...specPortcullisOptions(options), publicPaths: ['/health'] });
+  app.use(gate);
 
   const api = portcullisRouter();
   const loadOrder = async (req: Request): Promise<SpecOrder | undefined> => store.load(String(req.params['id']));
@@ -161,6 +165,7 @@ export async function startExpressSpecApp(options: SpecTargetOptions): Promise<E
   return {
     url: `http://127.0.0.1:${port}`,
     store,
+    portcullis: gate.portcullis,
     appErrors,
     close: () =>
       new Promise<void>((resolve, reject) => {

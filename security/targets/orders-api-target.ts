@@ -10,6 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { PORTCULLIS } from '@portcullis/nest';
+import type { Portcullis } from '@portcullis/nest';
 import { sql } from 'kysely';
 import type { AppConfig } from '../../apps/orders-api/src/config/app-config.js';
 import { createOrdersApi } from '../../apps/orders-api/src/create-app.js';
@@ -35,6 +37,8 @@ export interface OrdersApiTargetOptions {
   readonly database?: OpenDatabase;
   /** `REDIS_URL` (fault injection on the revocation store). */
   readonly redisUrl?: string;
+  /** `REDIS_KEY_PREFIX`. @default a unique prefix per instance */
+  readonly redisKeyPrefix?: string;
   /** `RATE_LIMIT_PER_MINUTE` / `RATE_LIMIT_BURST`. @default effectively unlimited */
   readonly rateLimit?: AppConfig['rateLimit'];
   /** Where logs go; share one capture between apps of a process (nestjs-pino keeps the first). */
@@ -67,7 +71,7 @@ export async function startOrdersApiTarget(options: OrdersApiTargetOptions): Pro
     database: { kind: 'memory' },
     seed: true,
     redisUrl: options.redisUrl,
-    redisKeyPrefix: `conformance:${process.pid}:${Date.now()}:`,
+    redisKeyPrefix: options.redisKeyPrefix ?? `conformance:${process.pid}:${Date.now()}:`,
     // The corpus sends many requests per principal; case 110 starts its own low-limit instance.
     rateLimit: options.rateLimit ?? { perMinute: 1_000_000, burst: 1_000_000 },
     logLevel: 'info',
@@ -110,6 +114,7 @@ export async function startOrdersApiTarget(options: OrdersApiTargetOptions): Pro
     logText: () => logs.text(),
     auditEvents: () => logs.audit,
     revocation,
+    reloadKeys: () => app.get<Portcullis>(PORTCULLIS, { strict: false }).verifier.reloadKeys(),
     async close() {
       await app.close();
       if (ownsDatabase) await database.close();

@@ -4,7 +4,8 @@
  * with a fault switch.
  */
 import { InMemoryRevocationStore } from '@portcullis/core';
-import type { AuditEvent, RemoteJwksOptions } from '@portcullis/core';
+import type { AuditEvent, Portcullis, RemoteJwksOptions } from '@portcullis/core';
+import { PORTCULLIS } from '@portcullis/nest';
 import { startExpressSpecApp } from './express-spec-app.js';
 import { FaultyRevocationStore } from './faulty-revocation-store.js';
 import { safeText, startNestSpecApp } from './nest-spec-app.js';
@@ -41,13 +42,16 @@ export async function startSpecTarget(name: SpecTargetName, options: SpecTargetS
   let store: SpecStore;
   let logLines: () => string;
   let close: () => Promise<void>;
+  let instance: Portcullis;
   if (name === 'express') {
     const app = await startExpressSpecApp(common);
     ({ url, store, close } = app);
+    instance = app.portcullis;
     logLines = () => app.appErrors.join('\n');
   } else {
     const app = await startNestSpecApp(name === 'nest-express' ? 'express' : 'fastify', common);
     ({ url, store, close } = app);
+    instance = app.app.get<Portcullis>(PORTCULLIS, { strict: false });
     logLines = () => app.logger.lines.join('\n');
   }
   const nowSeconds = () => Math.floor(now() / 1000);
@@ -67,6 +71,7 @@ export async function startSpecTarget(name: SpecTargetName, options: SpecTargetS
         await revocationStore.revokeSubject(sub, nowSeconds(), nowSeconds() + 86_400);
       },
     },
+    reloadKeys: () => instance.verifier.reloadKeys(),
     close,
   };
 }

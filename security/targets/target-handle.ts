@@ -40,5 +40,7 @@ export interface TargetHandle {
   /** Audit events received so far. */
   auditEvents(): readonly unknown[];
   readonly revocation: RevocationOps;
+  /** The library's key-reload hook (`verifier.reloadKeys()`), as an admin would trigger it. */
+  reloadKeys(): Promise<void>;
   close(): Promise<void>;
 }
