@@ -1,8 +1,9 @@
 // Black-box end-to-end suite of the reference orders API: the real app (createOrdersApi, as
 // main.ts builds it) on 127.0.0.1, tokens from a local issuer whose discovery document and JWKS
 // are served on loopback (AUTH_ISSUER = the issuer, JWKS discovered), walked route by route with
-// the contract's principals. The same suite runs on embedded PGlite (memory://) and, when
-// TEST_DATABASE_URL is set, on PostgreSQL.
+// the contract's principals (asPrincipal from @portcullis/testing). The same suite runs on embedded
+// PGlite (memory://) and, when TEST_DATABASE_URL is set, on PostgreSQL. The access table alone, as
+// an authorizationMatrix, is in ../access-matrix.
 //
 // Truth table (ARCHITECTURE.md "Reference app contract"; a = acme, g = globex):
 //
@@ -20,8 +21,8 @@
 // | POST /sessions/logout             | 401  | 204       | 204     | 204       | 204            | 204          | 204        |
 // | POST /admin/users/:sub/revoke-... | 401  | 403 role  | 403     | 403       | 403 role       | 204          | 403        |
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestIssuer } from '@portcullis/testing';
-import type { TestIssuer } from '@portcullis/testing';
+import { asPrincipal, createTestIssuer } from '@portcullis/testing';
+import type { TestIssuer, TestPrincipal, TokenClaims, TokenOptions } from '@portcullis/testing';
 import request from 'supertest';
 import { DEFAULT_AUDIENCE } from '../../../src/config/app-config.js';
 import { seedOrderId } from '../../../src/database/seed.js';
@@ -46,16 +47,21 @@ const MISSING = 'ord_AAAAAAAAAAAAAAAAAAAAAA';
 const logs = new LogCapture();
 const minted: string[] = [];
 let issuer: TestIssuer;
+/** The contract's principals as callers (@portcullis/testing's asPrincipal): real tokens from the local issuer. */
+const principals = {} as Record<PrincipalName, TestPrincipal>;
 
-/** A token for a contract principal (plus claim overrides); every token is kept for the log grep. */
-async function tokenFor(name: PrincipalName, claims: Record<string, unknown> = {}): Promise<string> {
-  const token = await issuer.token({ ...PRINCIPALS[name], ...claims });
-  minted.push(token);
-  return token;
-}
+/** The issuer the principals mint through: every token is kept for the log grep at the end. */
+const recordingIssuer = {
+  async token(claims?: TokenClaims, options?: TokenOptions): Promise<string> {
+    const token = await issuer.token(claims, options);
+    minted.push(token);
+    return token;
+  },
+};
 
 beforeAll(async () => {
   issuer = await createTestIssuer({ audience: DEFAULT_AUDIENCE });
+  for (const name of Object.keys(PRINCIPALS) as PrincipalName[]) principals[name] = asPrincipal(recordingIssuer, PRINCIPALS[name]);
 });
 
 afterAll(async () => {
@@ -77,7 +83,7 @@ describe.each(testDatabases())('orders API on $name', (target) => {
     const created = await target.create();
     dispose = created.dispose;
     api = await startOrdersApi({ issuer: issuer.issuer, database: created.config, logs, clock: () => issuer.clock.now() });
-    for (const name of Object.keys(PRINCIPALS) as PrincipalName[]) tokens[name] = await tokenFor(name);
+    for (const name of Object.keys(PRINCIPALS) as PrincipalName[]) tokens[name] = await principals[name].token();
   }, 60_000);
 
   afterAll(async () => {
@@ -113,10 +119,10 @@ describe.each(testDatabases())('orders API on $name', (target) => {
 
     it('refuses expired, tampered, foreign-audience and ID tokens with 401 invalid_token', async () => {
       const cases: [string, string][] = [
-        [await issuer.badToken('expired', PRINCIPALS.alice), 'The access token expired'],
-        [await issuer.badToken('tampered-signature', PRINCIPALS.alice), 'The access token signature is invalid'],
-        [await issuer.badToken('wrong-audience', PRINCIPALS.alice), 'The access token claims are invalid'],
-        [await issuer.badToken('id-token', PRINCIPALS.alice), 'The token is not an access token'],
+        [await issuer.badToken('expired', principals.alice.claims), 'The access token expired'],
+        [await issuer.badToken('tampered-signature', principals.alice.claims), 'The access token signature is invalid'],
+        [await issuer.badToken('wrong-audience', principals.alice.claims), 'The access token claims are invalid'],
+        [await issuer.badToken('id-token', principals.alice.claims), 'The token is not an access token'],
       ];
       for (const [token, description] of cases) {
         minted.push(token);
@@ -132,14 +138,14 @@ describe.each(testDatabases())('orders API on $name', (target) => {
       expect(res.headers['www-authenticate']).toBe(insufficientScope('orders:read'));
       expect(res.body.code).toBe('ERR_INSUFFICIENT_SCOPE');
 
-      const readOnly = await tokenFor('alice', { scope: 'orders:read' });
+      const readOnly = await principals.alice.with({ scope: 'orders:read' }).token();
       res = await call('post', '/orders', { token: readOnly }).send({ items: [{ sku: 'A-1', qty: 1, priceCents: 1 }] }).expect(403);
       expect(res.headers['www-authenticate']).toBe(insufficientScope('orders:write'));
 
       res = await call('get', `/internal/orders/${ALICE_1}`, 'alice').expect(403);
       expect(res.headers['www-authenticate']).toBe(insufficientScope('orders:fulfil'));
 
-      const adaReadOnly = await tokenFor('ada', { scope: 'orders:read' });
+      const adaReadOnly = await principals.ada.with({ scope: 'orders:read' }).token();
       res = await call('delete', `/orders/${BOB_1}`, { token: adaReadOnly }).expect(403);
       expect(res.headers['www-authenticate']).toBe(insufficientScope('orders:write'));
     });
@@ -153,11 +159,11 @@ describe.each(testDatabases())('orders API on $name', (target) => {
         expect(revoke.body.code).toBe('ERR_FORBIDDEN');
       }
       // A user token carrying orders:fulfil is still not the fulfilment service.
-      const adaFulfil = await tokenFor('ada', { scope: 'orders:fulfil' });
+      const adaFulfil = await principals.ada.with({ scope: 'orders:fulfil' }).token();
       const res = await call('get', `/internal/orders/${ALICE_1}`, { token: adaFulfil }).expect(403);
       expect(res.body.code).toBe('ERR_FORBIDDEN');
       // A machine client with user scopes is not a user of an org.
-      const client = await tokenFor('fulfilment', { scope: 'orders:read orders:write' });
+      const client = await principals.fulfilment.with({ scope: 'orders:read orders:write' }).token();
       await call('get', '/orders', { token: client }).expect(403);
       await call('post', '/orders', { token: client }).send({ items: [{ sku: 'A-1', qty: 1, priceCents: 1 }] }).expect(403);
     });
@@ -396,8 +402,8 @@ describe.each(testDatabases())('orders API on $name', (target) => {
 
   describe('revocation', () => {
     it('POST /sessions/logout revokes the presented token only', async () => {
-      const session = await tokenFor('alice');
-      const other = await tokenFor('alice');
+      const session = await principals.alice.token();
+      const other = await principals.alice.token();
       await call('get', '/orders', { token: session }).expect(200);
       await call('post', '/sessions/logout', { token: session }).expect(204);
       const res = await call('get', '/orders', { token: session }).expect(401);
@@ -406,7 +412,7 @@ describe.each(testDatabases())('orders API on $name', (target) => {
       await call('post', '/sessions/logout', { token: session }).expect(401);
       await call('get', '/orders', { token: other }).expect(200);
       // Any valid token may log out, a machine client's too.
-      const client = await tokenFor('fulfilment');
+      const client = await principals.fulfilment.token();
       await call('post', '/sessions/logout', { token: client }).expect(204);
       await call('get', `/internal/orders/${BOB_1}`, { token: client }).expect(401);
     });
@@ -414,17 +420,17 @@ describe.each(testDatabases())('orders API on $name', (target) => {
     it('POST /admin/users/:sub/revoke-tokens revokes every token issued up to this second, inclusive', async () => {
       issuer.clock.freeze(Math.floor(Date.now() / 1000) * 1000 + 200);
       try {
-        const before = await tokenFor('bob');
+        const before = await principals.bob.token();
         await call('get', '/orders', { token: before }).expect(200);
         await call('post', '/admin/users/bob/revoke-tokens', 'ada').expect(204);
-        const sameSecond = await tokenFor('bob'); // iat = the revocation second
+        const sameSecond = await principals.bob.token(); // iat = the revocation second
         for (const token of [before, sameSecond]) {
           const res = await call('get', '/orders', { token }).expect(401);
           expect(res.headers['www-authenticate']).toBe(invalidToken('The access token was revoked'));
         }
         await call('get', '/orders', 'alice').expect(200); // other subjects unaffected
         issuer.clock.advance(1);
-        const after = await tokenFor('bob');
+        const after = await principals.bob.token();
         await call('get', '/orders', { token: after }).expect(200);
       } finally {
         issuer.clock.unfreeze();
