@@ -34,11 +34,11 @@
 //   logout revokes only the token of its own cell. Each mutating row acts on a resource of its own,
 //   made for it in beforeAll and read by no other row: a fresh pending order of alice (cancel), of
 //   bob (delete) and of carol (fulfil), and a subject that is no column of the table (revoke-tokens:
-//   revoking `bob` would also revoke every later bob cell minted in the same second). Within a row
-//   exactly one cell is allowed to change state; every other cell of the row is denied by a rule
-//   that does not depend on that state (scope, role, principal kind, ownership, tenant), so the
-//   column order does not matter. Cells run one at a time (concurrency 1), so the table is
-//   deterministic; the state the allowed cells leave behind is checked after the matrix.
+//   revoking `bob` would also revoke every later bob cell minted in the same second). In each of
+//   those four rows exactly one cell is allowed to change state; every other cell of the row is
+//   denied by a rule that does not depend on that state (scope, role, principal kind, ownership,
+//   tenant), so the column order does not matter. Cells run one at a time (concurrency 1), so
+//   the table is deterministic; the state the allowed cells leave behind is checked after it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { asPrincipal, authorizationMatrix, createTestIssuer } from '@portcullis/testing';
 import type { ExpectedOutcome, MatrixRoute, TestIssuer, TestPrincipal } from '@portcullis/testing';
