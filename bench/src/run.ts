@@ -11,7 +11,7 @@ import { parseFlags } from './lib/flags.js';
 import { evaluateGoals, goalLine } from './lib/goals.js';
 import { loadAverage, machineInfo, packageVersions } from './lib/machine.js';
 import { ALGORITHMS, mintPool, writePool } from './lib/pool.js';
-import { renderReadmeSection, updateReadme, writeResults } from './lib/report.js';
+import { renderGoalsSection, renderReadmeSection, updateMarkedSection, writeResults } from './lib/report.js';
 import type { BenchResults } from './lib/results.js';
 import { formatNumber } from './lib/stats.js';
 import { runMicro } from './micro/run-micro.js';
@@ -127,11 +127,18 @@ log(`\nWrote ${json.pathname} and ${markdown.pathname}`);
 if (flags.noReadme || config.mode === 'quick' || flags.suites.size < 3) {
   log('README section not updated (quick or partial run, or --no-readme).');
 } else {
-  const how = updateReadme(new URL('../../../README.md', import.meta.url), renderReadmeSection(results));
+  const how = updateMarkedSection(new URL('../../../README.md', import.meta.url), renderReadmeSection(results));
   log(
     how === 'replaced'
       ? 'Updated the bench section of README.md.'
       : 'README.md had no bench markers: appended a "Benchmarks" section with them.',
   );
+  updateMarkedSection(
+    new URL('../../README.md', import.meta.url),
+    renderGoalsSection(results),
+    'goals',
+    'Goals: this run',
+  );
+  log('Updated the goals block of bench/README.md.');
 }
 log(`Done in ${elapsed()}.`);

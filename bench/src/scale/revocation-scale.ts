@@ -3,6 +3,7 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { InMemoryRevocationStore } from '@portcullis/core';
 
 export interface RevocationScale {
+  readonly target: RevocationTarget;
   readonly entries: number;
   /** Resident memory added by the store holding `entries` revoked jtis (their strings included), MiB, after a full GC. */
   readonly rssDeltaMiB: number;
@@ -42,18 +43,15 @@ function settle(): NodeJS.MemoryUsage & { young: number } {
   return { ...process.memoryUsage(), young };
 }
 
-function lookupNs(
-  store: InMemoryRevocationStore,
-  queries: ReadonlyArray<{ jti: string; sub: string; iat: number; iss: string }>,
-  expected: boolean,
-): number {
+/** Median over 5 rounds of the cost of one `lookup`, in ns; every answer must be `expected`. */
+function lookupNs<Q>(lookup: (query: Q) => boolean, queries: readonly Q[], expected: boolean): number {
   const rounds: number[] = [];
   for (let r = 0; r < 5; r++) {
     const started = performance.now();
     let count = 0;
     for (let pass = 0; pass < 20; pass++) {
       for (const query of queries) {
-        if (store.isRevoked(query) !== expected) throw new Error('unexpected revocation answer');
+        if (lookup(query) !== expected) throw new Error('unexpected lookup answer');
         count++;
       }
     }
@@ -63,17 +61,39 @@ function lookupNs(
   return rounds[2]!;
 }
 
+/** What gets filled: the store under test, or a plain `Map` (the floor) filled the same way. */
+export type RevocationTarget = 'store' | 'plain-map';
+
+interface Filled {
+  insert(jti: string, expiresAt: number): void;
+  lookup(query: { jti: string; sub: string; iat: number; iss: string }): boolean;
+}
+
+function target(kind: RevocationTarget, entries: number): Filled {
+  if (kind === 'store') {
+    const store = new InMemoryRevocationStore({ maxEntries: Math.max(entries, 1_000_000) });
+    return { insert: (jti, expiresAt) => store.revokeToken(jti, expiresAt), lookup: (query) => store.isRevoked(query) };
+  }
+  const map = new Map<string, number>();
+  return {
+    insert: (jti, expiresAt) => void map.set(jti, expiresAt),
+    lookup: (query) => map.get(query.jti) !== undefined,
+  };
+}
+
 /**
- * Fills an InMemoryRevocationStore with `entries` live revoked jtis (random UUIDs, as issuers
- * mint them), measuring resident memory after a full GC and isRevoked at 1k, 100k and `entries`.
+ * Fills an InMemoryRevocationStore (or, for the floor, a plain Map) with `entries` live revoked
+ * jtis, measuring resident memory after a full GC and lookups at 1k, 100k and `entries`. Run each
+ * target in its own fresh process: both then start from the same heap and fill it the same way.
  */
-export function runRevocationScale(entries: number): RevocationScale {
+export function runRevocationScale(entries: number, kind: RevocationTarget = 'store'): RevocationScale {
   const nowSeconds = Math.floor(Date.now() / 1000);
   const base = { sub: 'user-1', iat: nowSeconds - 10, iss: 'https://issuer.example' };
   const misses = Array.from({ length: 10_000 }, () => ({ ...base, jti: jtiLike() }));
   const sample: Array<typeof base & { jti: string }> = [];
   const before = settle();
-  const store = new InMemoryRevocationStore({ maxEntries: Math.max(entries, 1_000_000) });
+  const filled = target(kind, entries);
+  const lookup = (query: (typeof sample)[number]): boolean => filled.lookup(query);
   const lookups: Array<{ size: number; hitNs: number; missNs: number }> = [];
   const checkpoints = [1_000, 100_000, entries].filter((n, i, all) => n <= entries && all.indexOf(n) === i);
   let insertMs = 0;
@@ -83,15 +103,16 @@ export function runRevocationScale(entries: number): RevocationScale {
     for (; inserted < checkpoint; inserted++) {
       const jti = jtiLike();
       if (inserted % 100 === 0 && sample.length < 10_000) sample.push({ ...base, jti });
-      store.revokeToken(jti, nowSeconds + 3600);
+      filled.insert(jti, nowSeconds + 3600);
     }
     insertMs += performance.now() - started;
-    lookups.push({ size: checkpoint, hitNs: lookupNs(store, sample, true), missNs: lookupNs(store, misses, false) });
+    lookups.push({ size: checkpoint, hitNs: lookupNs(lookup, sample, true), missNs: lookupNs(lookup, misses, false) });
   }
   const after = settle();
-  // The store must still be reachable here, or the GC above would have measured its absence.
-  if (store.isRevoked(sample[0]!) !== true) throw new Error('store lost an entry');
+  // Still reachable here, or the GC above would have measured its absence.
+  if (!filled.lookup(sample[0]!)) throw new Error('lost an entry');
   return {
+    target: kind,
     entries,
     rssDeltaMiB: mib(after.rss - before.rss),
     youngGenerationDeltaMiB: mib(after.young - before.young),

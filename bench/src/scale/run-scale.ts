@@ -11,23 +11,31 @@ export interface ScaleResult {
   readonly stampede: readonly StampedeRow[];
   readonly cacheMix: readonly CacheMixRow[];
   readonly revocation: RevocationScale;
+  /** The same fill and lookups on a plain Map: the floor `revocation` is judged against. */
+  readonly revocationFloor: RevocationScale;
 }
 
-/** Runs the scale suite in a child process with --expose-gc. */
-export async function runScale(config: RunConfig): Promise<ScaleResult> {
+async function runPart<T>(config: RunConfig, part: ScaleStart['part']): Promise<T> {
   const child = spawnNode(fileURLToPath(new URL('./scale-child.js', import.meta.url)), {
-    label: 'scale',
+    label: `scale ${part}`,
     cpu: SERVER_CPU,
     nodeArgs: ['--expose-gc'],
   });
   try {
-    await waitFor(child, 'ready', 30_000, 'scale');
-    const start: ScaleStart = { type: 'start', ...config.scale };
-    const result = waitFor<ChildMessage & ScaleResult>(child, 'result', 240_000, 'scale');
+    await waitFor(child, 'ready', 30_000, `scale ${part}`);
+    const start: ScaleStart = { type: 'start', part, ...config.scale };
+    const result = waitFor<ChildMessage & T>(child, 'result', 240_000, `scale ${part}`);
     child.send(start);
-    const { stampede, cacheMix, revocation } = await result;
-    return { stampede, cacheMix, revocation };
+    return await result;
   } finally {
     await stopChild(child);
   }
+}
+
+/** Runs the scale suite in child processes with --expose-gc (each revocation fill alone in a fresh one). */
+export async function runScale(config: RunConfig): Promise<ScaleResult> {
+  const { stampede, cacheMix } = await runPart<Pick<ScaleResult, 'stampede' | 'cacheMix'>>(config, 'keys-and-cache');
+  const { revocation } = await runPart<Pick<ScaleResult, 'revocation'>>(config, 'revocation');
+  const { revocationFloor } = await runPart<Pick<ScaleResult, 'revocationFloor'>>(config, 'revocation-floor');
+  return { stampede, cacheMix, revocation, revocationFloor };
 }

@@ -6,6 +6,12 @@ import { runStampede } from './stampede.js';
 
 export interface ScaleStart {
   readonly type: 'start';
+  /**
+   * `keys-and-cache`: stampede and cache mix; `revocation`: the 1 M store, alone in a fresh
+   * process so that no earlier work has already grown (or shrunk) the heap it is measured against;
+   * `revocation-floor`: the same fill into a plain Map, in another fresh process.
+   */
+  readonly part: 'keys-and-cache' | 'revocation' | 'revocation-floor';
   readonly stampedeCallers: number;
   readonly revokedJtis: number;
   readonly mixUsers: number;
@@ -15,11 +21,15 @@ export interface ScaleStart {
 reportFailures('scale');
 process.once('message', (message: ScaleStart) => {
   void (async () => {
-    const stampede = await runStampede(message.stampedeCallers);
-    const cacheMix = await runCacheMix(message.mixUsers, message.mixRequests);
-    // Last: it leaves a million entries on the heap.
-    const revocation = runRevocationScale(message.revokedJtis);
-    tell({ type: 'result', stampede, cacheMix, revocation });
+    if (message.part === 'revocation') {
+      tell({ type: 'result', revocation: runRevocationScale(message.revokedJtis, 'store') });
+    } else if (message.part === 'revocation-floor') {
+      tell({ type: 'result', revocationFloor: runRevocationScale(message.revokedJtis, 'plain-map') });
+    } else {
+      const stampede = await runStampede(message.stampedeCallers);
+      const cacheMix = await runCacheMix(message.mixUsers, message.mixRequests);
+      tell({ type: 'result', stampede, cacheMix });
+    }
     process.disconnect?.();
   })().catch((error: unknown) => {
     tell({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
