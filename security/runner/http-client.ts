@@ -93,6 +93,7 @@ export function send(baseUrl: string, request: RawRequest, options: SendOptions 
   }
   return new Promise<HttpResult>((resolve) => {
     let settled = false;
+    let timer: NodeJS.Timeout | undefined = undefined;
     const finish = (result: HttpResult): void => {
       if (settled) return;
       settled = true;
@@ -113,7 +114,7 @@ export function send(baseUrl: string, request: RawRequest, options: SendOptions 
       finish(failed(`client refused the request: ${(error as Error).message}`, started));
       return;
     }
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       req.destroy();
       finish(failed('timeout', started));
     }, options.timeoutMs ?? 10_000);

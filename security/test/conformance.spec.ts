@@ -9,7 +9,7 @@
  * reason and are counted as pending, never as passed. Cases owned by the fault-injection suite
  * (runner "faults") are planned there (test/faults.spec.ts).
  */
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CORPUS, pendingReason } from '../corpus/index.js';
 import { createCaseContext } from '../runner/case-context.js';
 import { checkCase176 } from '../runner/config-checks.js';
@@ -20,6 +20,8 @@ import { startConformanceEnv } from '../targets/start-conformance-env.js';
 import type { ConformanceEnv } from '../targets/start-conformance-env.js';
 import { TARGET_NAMES } from '../targets/target-handle.js';
 import { PRINCIPALS } from '../corpus/world.js';
+import { FUZZ_KINDS, compareDecisions, describeFailure, fuzzSeed, fuzzTarget } from '../fuzz/http-fuzz.js';
+import type { FuzzStats } from '../fuzz/http-fuzz.js';
 
 const log = new ResultLog('conformance');
 let env: ConformanceEnv;
@@ -67,4 +69,50 @@ describe.each(TARGET_NAMES)('%s', (target) => {
       }),
     );
   }
+});
+
+/**
+ * Short HTTP fuzz (part of `npm test`): a few hundred fast-check inputs per target. The seed is in
+ * the test names and in every failure; replay with `FUZZ_SEED=<seed> npm test -w @portcullis/conformance`.
+ * The long run (≥ 1 M inputs) is `npm run fuzz`.
+ */
+describe('fuzz (short, over HTTP)', () => {
+  const seed = fuzzSeed();
+  const runs = Number(process.env['FUZZ_RUNS'] ?? 75);
+  const all: FuzzStats[] = [];
+
+  afterAll(() => {
+    const rows = all.map((s) => `| ${s.target} | ${s.kind} | ${s.runs} | ${Object.entries(s.statuses).sort().map(([k, v]) => `${k}×${v}`).join(' ')} | ${s.failures.length} |`);
+    const { compared, divergent } = compareDecisions(all);
+    log.setExtra(
+      'Short HTTP fuzz',
+      [
+        `fast-check over HTTP, seed \`${seed}\`, ${runs} inputs per property and target (${all.reduce((n, s) => n + s.runs, 0)} requests). Properties: never an allow for a mutated or certainly-invalid token, never a 5xx, never a hang (5 s per request), no token in the logs.`,
+        '',
+        '| target | property | inputs | statuses | failures |',
+        '| --- | --- | ---: | --- | ---: |',
+        ...rows,
+        '',
+        `Re-signed tokens decided alike by the three SPEC targets: ${compared - divergent.length}/${compared}.`,
+        ...all.flatMap((s) => s.failures).map((f) => `\n\`\`\`\n${describeFailure(f)}\n\`\`\``),
+      ].join('\n'),
+    );
+  });
+
+  it.each(TARGET_NAMES)(`%s: ${FUZZ_KINDS.length} properties × ${runs} inputs, seed ${seed}`, async (target) => {
+    const handle = env.targets.get(target)!;
+    const stats = await fuzzTarget(
+      { name: target, url: handle.url, world: env.worlds.get(target)!, logText: () => handle.logText(), maxLifetime: 86_400 },
+      env.issuer,
+      { seed, numRuns: runs, ...(process.env['FUZZ_PATH'] ? { path: process.env['FUZZ_PATH'] } : {}) },
+    );
+    all.push(...stats);
+    const failures = stats.flatMap((s) => s.failures);
+    if (failures.length) throw new Error(failures.map(describeFailure).join('\n'));
+  }, 180_000);
+
+  it('the three SPEC targets never disagree on allowing a re-signed token', () => {
+    const { divergent } = compareDecisions(all);
+    expect(divergent).toEqual([]);
+  });
 });
