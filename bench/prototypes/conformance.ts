@@ -3,6 +3,7 @@
 // comes from skipping a check would show up here as a mismatch.
 import { createAccessTokenVerifier, isPortcullisError } from '@portcullis/core';
 import type { VerifierOptions } from '@portcullis/core';
+import type { CoreInternals } from './core-internals.js';
 import { createFastVerifier } from './fast-verifier.js';
 
 export interface ConformanceResult {
@@ -26,10 +27,11 @@ async function outcome(run: () => Promise<unknown>): Promise<string> {
 /**
  * @example
  * ```ts
- * const { mismatches } = await checkConformance(pool.corpus, { issuer, audience, jwks, algorithms });
+ * const { mismatches } = await checkConformance(await loadCoreInternals(), pool.corpus, { issuer, audience, jwks, algorithms });
  * ```
  */
 export async function checkConformance(
+  internals: CoreInternals,
   corpus: Readonly<Record<string, string>>,
   options: VerifierOptions,
 ): Promise<ConformanceResult> {
@@ -38,9 +40,9 @@ export async function checkConformance(
   for (const [name, token] of Object.entries(corpus)) {
     // Fresh verifiers per entry: no cache carry-over between entries.
     const shipped = createAccessTokenVerifier(options);
-    const sha = createFastVerifier(options, { cacheKey: 'sha256' });
-    const keyed = createFastVerifier(options, { cacheKey: 'token' });
-    const oneShot = createFastVerifier(options, { cacheKey: 'sha256-oneshot' });
+    const sha = createFastVerifier(internals, options, { cacheKey: 'sha256' });
+    const keyed = createFastVerifier(internals, options, { cacheKey: 'token' });
+    const oneShot = createFastVerifier(internals, options, { cacheKey: 'sha256-oneshot' });
     const expected = await outcome(() => shipped.verify(token));
     const got = [
       await outcome(() => sha.verify(token)),

@@ -16,17 +16,7 @@ import { constants, createPublicKey, hash as oneShotHash, verify as cryptoVerify
 import type { KeyObject } from 'node:crypto';
 import { hashToken, PortcullisError } from '@portcullis/core';
 import type { RevocationStore, VerifiedToken, VerifierOptions } from '@portcullis/core';
-import {
-  checkClaimTimes,
-  checkClaimValues,
-  deepFreeze,
-  KeySetIndex,
-  parseCompactJws,
-  readJwkSet,
-  validateVerifierOptions,
-  VerifiedTokenCache,
-} from './core-internals.js';
-import type { ClaimRules, KeySetEntry, VerifiedTokenCacheEntry } from './core-internals.js';
+import type { ClaimRules, CoreInternals, KeySetEntry, VerifiedTokenCacheEntry } from './core-internals.js';
 
 /** How node:crypto verifies each JWS algorithm. */
 interface SignatureScheme {
@@ -91,12 +81,25 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  *
  * @example
  * ```ts
- * const verifier = createFastVerifier({ issuer, audience, jwks }, { cacheKey: 'sha256' });
+ * const verifier = createFastVerifier(await loadCoreInternals(), { issuer, audience, jwks }, { cacheKey: 'sha256' });
  * const { claims } = verifier.verifySync(token);
  * ```
  */
-export function createFastVerifier(options: VerifierOptions, variant: FastVerifierVariant): FastVerifier {
-  const resolved = validateVerifierOptions(options);
+export function createFastVerifier(
+  internals: CoreInternals,
+  options: VerifierOptions,
+  variant: FastVerifierVariant,
+): FastVerifier {
+  const {
+    checkClaimTimes,
+    checkClaimValues,
+    deepFreeze,
+    KeySetIndex,
+    parseCompactJws,
+    readJwkSet,
+    VerifiedTokenCache,
+  } = internals;
+  const resolved = internals.validateVerifierOptions(options);
   if (options.jwks === undefined) throw new TypeError('the prototype takes a local key set ("jwks")');
   const index = new KeySetIndex(readJwkSet(options.jwks));
   const { policy, now, requiredClaims, revocation } = resolved;
@@ -107,9 +110,9 @@ export function createFastVerifier(options: VerifierOptions, variant: FastVerifi
 
   function keyFor(alg: string, kid: string | undefined): KeyObject {
     const selection = index.select(alg, kid);
-    if (selection.kind !== 'found')
+    const entry = selection.kind === 'found' ? selection.entry : undefined;
+    if (entry?.jwk === undefined)
       throw new PortcullisError('ERR_KEY_NOT_FOUND', { reason: `key lookup: ${selection.kind}` });
-    const entry = selection.entry;
     let byAlg = keyObjects.get(entry);
     if (byAlg === undefined) keyObjects.set(entry, (byAlg = new Map()));
     let key = byAlg.get(alg);

@@ -5,6 +5,7 @@
 import { createPrincipalMapper, decide, extractBearerToken, requireScopes } from '@portcullis/core';
 import type { AuthContext, HttpRequestLike, PortcullisError, VerifiedToken } from '@portcullis/core';
 import type { JSONWebKeySet } from 'jose';
+import { loadCoreInternals } from './core-internals.js';
 import { createFastVerifier } from './fast-verifier.js';
 
 export interface SyncAuthenticatorOptions {
@@ -29,12 +30,13 @@ export interface SyncAuthenticator {
 /**
  * @example
  * ```ts
- * const auth = createSyncAuthenticator({ issuer, audience, jwks, algorithms: ['RS256'], cacheEntries: 1000, scopes: ['orders:read'] });
+ * const auth = await createSyncAuthenticator({ issuer, audience, jwks, algorithms: ['RS256'], cacheEntries: 1000, scopes: ['orders:read'] });
  * const outcome = auth.authenticate(req);
  * ```
  */
-export function createSyncAuthenticator(options: SyncAuthenticatorOptions): SyncAuthenticator {
+export async function createSyncAuthenticator(options: SyncAuthenticatorOptions): Promise<SyncAuthenticator> {
   const verifier = createFastVerifier(
+    await loadCoreInternals(),
     {
       issuer: options.issuer,
       audience: options.audience,

@@ -9,7 +9,7 @@ import { CAN_PIN } from './lib/child.js';
 import { runConfig } from './lib/config.js';
 import { parseFlags } from './lib/flags.js';
 import { evaluateGoals, goalLine } from './lib/goals.js';
-import { loadAverage, machineInfo, packageVersions } from './lib/machine.js';
+import { gitState, loadAverage, machineInfo, packageVersions } from './lib/machine.js';
 import { ALGORITHMS, mintPool, writePool } from './lib/pool.js';
 import { renderGoalsSection, renderReadmeSection, updateMarkedSection, writeResults } from './lib/report.js';
 import type { BenchResults } from './lib/results.js';
@@ -28,6 +28,7 @@ const config = runConfig(flags.quick);
 const date = new Date().toISOString();
 const loadBefore = loadAverage();
 const machine = machineInfo();
+const git = gitState();
 
 // Hard bound on the whole run: children exit when this process goes away (IPC disconnect).
 const watchdog = setTimeout(
@@ -97,6 +98,11 @@ if (saturated.length > 0) {
     `Load generator above 90 % of its core for: ${saturated.map((r) => `${r.id} (${r.scenario})`).join(', ')} — those req/s may be capped by the generator, not the server.`,
   );
 }
+if (git.uncommittedInPackages.length > 0) {
+  notes.push(
+    `Measured at ${git.commit} plus uncommitted changes under packages/ (the build compiles the working tree): ${git.uncommittedInPackages.map((l) => l.trim()).join(', ')}.`,
+  );
+}
 if (micro !== undefined && micro.conformance.mismatches.length > 0)
   notes.push(`Prototype conformance mismatches: ${micro.conformance.mismatches.join('; ')}`);
 
@@ -109,6 +115,7 @@ const results: BenchResults = {
   machine,
   loadAverage: { before: loadBefore, after: loadAfter },
   versions: packageVersions(),
+  git,
   config,
   notes,
   ...(micro === undefined ? {} : { micro }),

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, totalmem, type } from 'node:os';
 import { CAN_PIN } from './child.js';
@@ -68,4 +69,30 @@ export function packageVersions(): Record<string, string> {
   const nestedJose = installedVersion('jose', 'node_modules/express-oauth2-jwt-bearer/node_modules/');
   if (nestedJose !== undefined) versions['jose (inside express-oauth2-jwt-bearer)'] = nestedJose;
   return versions;
+}
+
+/** What was measured: the commit, and any uncommitted changes under packages/ that the build included. */
+export interface GitState {
+  readonly commit: string;
+  /** `git status --porcelain packages` lines: the measured dist/ was built from these too. */
+  readonly uncommittedInPackages: readonly string[];
+}
+
+export function gitState(): GitState {
+  const git = (...args: string[]): string => {
+    try {
+      return execFileSync('git', args, {
+        cwd: new URL('.', root),
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    } catch {
+      return '';
+    }
+  };
+  const status = git('status', '--porcelain', '--', 'packages');
+  return {
+    commit: git('rev-parse', '--short', 'HEAD') || 'unknown',
+    uncommittedInPackages: status === '' ? [] : status.split('\n').filter((line) => !line.includes('/test/')),
+  };
 }

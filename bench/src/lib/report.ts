@@ -27,7 +27,7 @@ export function machineLine(results: BenchResults): string {
   const m = results.machine;
   return (
     `${m.cpu}, ${m.cores} cores, ${formatNumber(m.memoryGiB, 1)} GiB, ${m.os}; Node ${m.node}; ` +
-    `${results.date.slice(0, 16).replace('T', ' ')} UTC; ${results.mode} run, ${formatNumber(results.durationS)} s; ` +
+    `${results.date.slice(0, 16).replace('T', ' ')} UTC, commit ${results.git.commit}${results.git.uncommittedInPackages.length > 0 ? ' + uncommitted package changes' : ''}; ${results.mode} run, ${formatNumber(results.durationS)} s; ` +
     `load average ${results.loadAverage.before} → ${results.loadAverage.after}` +
     (m.pinned ? '; servers and micro suite on core 1, load generator on core 0 (taskset)' : '; not pinned (no taskset)')
   );

@@ -2,7 +2,7 @@ import type { HttpResult } from '../http/run-http.js';
 import type { MicroResult } from '../micro/run-micro.js';
 import type { ScaleResult } from '../scale/run-scale.js';
 import type { RunConfig } from './config.js';
-import type { MachineInfo } from './machine.js';
+import type { GitState, MachineInfo } from './machine.js';
 
 /** One goal of issue 9 as measured in this run. `met: null` when its suite did not run or a row is missing. */
 export interface GoalResult {
@@ -23,6 +23,8 @@ export interface BenchResults {
   /** 1-minute load average before and after the run (other processes on the same cores). */
   readonly loadAverage: { readonly before: number; readonly after: number };
   readonly versions: Readonly<Record<string, string>>;
+  /** The commit measured and the uncommitted package changes its build included. */
+  readonly git: GitState;
   readonly config: RunConfig;
   readonly notes: readonly string[];
   readonly micro?: MicroResult;

@@ -8,18 +8,12 @@ import {
   hashToken,
   InMemoryRevocationStore,
 } from '@portcullis/core';
-import type { Principal, VerifiedToken, VerifierOptions } from '@portcullis/core';
+import type { AuthContext, HttpRequestLike, Principal, VerifiedToken, VerifierOptions } from '@portcullis/core';
 import { createVerifier } from 'fast-jwt';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { JWK } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
-import {
-  checkClaimTimes,
-  checkClaimValues,
-  deepFreeze,
-  parseCompactJws,
-  validateVerifierOptions,
-} from '../../prototypes/core-internals.js';
+import type { CoreInternals } from '../../prototypes/core-internals.js';
 import { createFastVerifier } from '../../prototypes/fast-verifier.js';
 import type { Subject } from '../lib/measure.js';
 import { ALGORITHMS } from '../lib/pool.js';
@@ -73,13 +67,15 @@ function floorSubject(alg: Alg, tokens: readonly string[], key: KeyObject): Subj
 }
 
 export interface MicroContext {
+  /** Core internals for the prototype and breakdown rows; `undefined` skips them (internals changed). */
+  readonly internals: CoreInternals | undefined;
   readonly pool: TokenPool;
   /** Portcullis' verified-token cache size in cache-miss rows: smaller than the pool, so every call misses. */
   readonly missCacheEntries: number;
 }
 
 /** All micro subjects of one run, in table order. */
-export function buildSubjects({ pool, missCacheEntries }: MicroContext): Subject[] {
+export function buildSubjects({ pool, missCacheEntries, internals }: MicroContext): Subject[] {
   const algorithms = [...ALGORITHMS];
   const base: VerifierOptions = { issuer: pool.issuer, audience: pool.audience, jwks: pool.jwks, algorithms };
   const subjects: Subject[] = [];
@@ -117,16 +113,20 @@ export function buildSubjects({ pool, missCacheEntries }: MicroContext): Subject
     });
 
     const protoCounter = new HitCounter();
-    const proto = createFastVerifier({ ...base, cache: { maxEntries: missCacheEntries } }, { cacheKey: 'sha256' });
-    subjects.push({
-      group: 'verify',
-      name: 'prototype: node:crypto verifier, first sight',
-      alg,
-      async: true,
-      note: 'bench/prototypes/fast-verifier.ts: same checks, KeyObject + crypto.verify, one decode',
-      op: async (i) => protoCounter.record(await proto.verify(tokens[i % n]!)),
-      check: () => protoCounter.expectNoHits(),
-    });
+    const proto =
+      internals === undefined
+        ? undefined
+        : createFastVerifier(internals, { ...base, cache: { maxEntries: missCacheEntries } }, { cacheKey: 'sha256' });
+    if (proto !== undefined)
+      subjects.push({
+        group: 'verify',
+        name: 'prototype: node:crypto verifier, first sight',
+        alg,
+        async: true,
+        note: 'bench/prototypes/fast-verifier.ts: same checks, KeyObject + crypto.verify, one decode',
+        op: async (i) => protoCounter.record(await proto.verify(tokens[i % n]!)),
+        check: () => protoCounter.expectNoHits(),
+      });
 
     subjects.push({
       group: 'verify',
@@ -217,55 +217,89 @@ export function buildSubjects({ pool, missCacheEntries }: MicroContext): Subject
     op: () => shippedHit.verify(fresh()),
   });
 
-  const protoSha = createFastVerifier(hitOptions, { cacheKey: 'sha256' });
-  protoSha.verifySync(one);
-  subjects.push({
-    group: 'hit path',
-    name: 'prototype: verify() (async), cache hit, SHA-256 key',
-    async: true,
-    note: 'the shipped hit work without jose in the module graph; async like shipped',
-    op: () => protoSha.verify(fresh()),
-  });
-  subjects.push({
-    group: 'hit path',
-    name: 'prototype: verifyCachedSync, SHA-256 key (createHash)',
-    async: false,
-    note: 'no promise: hashToken + LRU get + clock checks',
-    op: () => protoSha.verifyCachedSync(fresh()) ?? fail('expected a hit'),
-  });
-  const protoOneShot = createFastVerifier(hitOptions, { cacheKey: 'sha256-oneshot' });
-  protoOneShot.verifySync(one);
-  subjects.push({
-    group: 'hit path',
-    name: 'prototype: verifyCachedSync, SHA-256 key (crypto.hash one-shot)',
-    async: false,
-    note: 'same hash value, one native call; still no token in the heap',
-    op: () => protoOneShot.verifyCachedSync(fresh()) ?? fail('expected a hit'),
-  });
-  const protoToken = createFastVerifier(hitOptions, { cacheKey: 'token' });
-  protoToken.verifySync(one);
-  subjects.push({
-    group: 'hit path',
-    name: 'prototype: verifyCachedSync, token-string key',
-    async: false,
-    note: 'no SHA-256 per call, but the cache then holds usable tokens',
-    op: () => protoToken.verifyCachedSync(fresh()) ?? fail('expected a hit'),
-  });
+  // The synchronous entry points, when this build of core has them (optional in the interfaces).
+  const maybeSyncVerifier = shippedHit as typeof shippedHit & {
+    verifyMaybeSync?: (token: string) => VerifiedToken | Promise<VerifiedToken>;
+  };
+  if (typeof maybeSyncVerifier.verifyMaybeSync === 'function') {
+    const verifyMaybeSync = maybeSyncVerifier.verifyMaybeSync.bind(shippedHit);
+    subjects.push({
+      group: 'hit path',
+      name: 'Portcullis verifyMaybeSync, cache hit',
+      async: false,
+      note: 'shipped synchronous entry point (returns the token, no promise, on a hit)',
+      op: () => {
+        if (verifyMaybeSync(fresh()) instanceof Promise) fail('expected a synchronous hit');
+      },
+    });
+  }
+  const maybeSyncPortcullis = portcullis as typeof portcullis & {
+    authenticateMaybeSync?: (request: HttpRequestLike) => AuthContext | Promise<AuthContext>;
+  };
+  if (typeof maybeSyncPortcullis.authenticateMaybeSync === 'function') {
+    const authenticateMaybeSync = maybeSyncPortcullis.authenticateMaybeSync.bind(portcullis);
+    subjects.push({
+      group: 'hit path',
+      name: 'Portcullis authenticateMaybeSync(req), cache hit',
+      async: false,
+      note: 'shipped synchronous entry point: extract + verify (hit) + principal',
+      op: () => {
+        if (authenticateMaybeSync(freshRequest()) instanceof Promise) fail('expected a synchronous hit');
+      },
+    });
+  }
 
   const mapper = createPrincipalMapper('rfc9068');
-  const memo = new WeakMap<VerifiedToken, Principal>();
-  subjects.push({
-    group: 'hit path',
-    name: 'prototype: sync authenticate (extract + hit + memoised principal)',
-    async: false,
-    note: 'one-shot SHA-256 key; what a synchronous guard/gate would run per repeated token',
-    op: () => {
-      const verified = protoOneShot.verifyCachedSync(extractBearerToken(freshRequest())) ?? fail('expected a hit');
-      let principal = memo.get(verified);
-      if (principal === undefined) memo.set(verified, (principal = mapper(verified.claims)));
-      return { principal, token: verified };
-    },
-  });
+  if (internals !== undefined) {
+    const protoSha = createFastVerifier(internals, hitOptions, { cacheKey: 'sha256' });
+    protoSha.verifySync(one);
+    subjects.push({
+      group: 'hit path',
+      name: 'prototype: verify() (async), cache hit, SHA-256 key',
+      async: true,
+      note: 'the shipped hit work without jose in the module graph; async like shipped',
+      op: () => protoSha.verify(fresh()),
+    });
+    subjects.push({
+      group: 'hit path',
+      name: 'prototype: verifyCachedSync, SHA-256 key (createHash)',
+      async: false,
+      note: 'no promise: hashToken + LRU get + clock checks',
+      op: () => protoSha.verifyCachedSync(fresh()) ?? fail('expected a hit'),
+    });
+    const protoOneShot = createFastVerifier(internals, hitOptions, { cacheKey: 'sha256-oneshot' });
+    protoOneShot.verifySync(one);
+    subjects.push({
+      group: 'hit path',
+      name: 'prototype: verifyCachedSync, SHA-256 key (crypto.hash one-shot)',
+      async: false,
+      note: 'same hash value, one native call; still no token in the heap',
+      op: () => protoOneShot.verifyCachedSync(fresh()) ?? fail('expected a hit'),
+    });
+    const protoToken = createFastVerifier(internals, hitOptions, { cacheKey: 'token' });
+    protoToken.verifySync(one);
+    subjects.push({
+      group: 'hit path',
+      name: 'prototype: verifyCachedSync, token-string key',
+      async: false,
+      note: 'no SHA-256 per call, but the cache then holds usable tokens',
+      op: () => protoToken.verifyCachedSync(fresh()) ?? fail('expected a hit'),
+    });
+
+    const memo = new WeakMap<VerifiedToken, Principal>();
+    subjects.push({
+      group: 'hit path',
+      name: 'prototype: sync authenticate (extract + hit + memoised principal)',
+      async: false,
+      note: 'one-shot SHA-256 key; what a synchronous guard/gate would run per repeated token',
+      op: () => {
+        const verified = protoOneShot.verifyCachedSync(extractBearerToken(freshRequest())) ?? fail('expected a hit');
+        let principal = memo.get(verified);
+        if (principal === undefined) memo.set(verified, (principal = mapper(verified.claims)));
+        return { principal, token: verified };
+      },
+    });
+  }
   subjects.push({
     group: 'hit path',
     name: 'creating the fresh token string (included in every row above)',
@@ -311,21 +345,19 @@ export function buildSubjects({ pool, missCacheEntries }: MicroContext): Subject
     op: () => withRevocation.verify(one),
   });
 
-  let frozenClaims: VerifiedToken['claims'] | undefined;
+  const frozenClaims = Object.freeze({ ...decodeJwt(one) }) as VerifiedToken['claims'];
   subjects.push({
     group: 'principal',
     name: "createPrincipalMapper('rfc9068') per call",
     async: false,
-    op: () => mapper((frozenClaims ??= deepFreeze(decodeJwt(one)) as VerifiedToken['claims'])),
+    op: () => mapper(frozenClaims),
   });
 
   // ---- breakdown of the first-sight path (RS256 token) ----
-  const resolved = validateVerifierOptions(hitOptions);
   const request = { headers: { authorization: `Bearer ${one}` } };
   const payloadSegment = one.split('.')[1]!;
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const parsedClaims = decodeJwt(one);
-  const rules = resolved;
   subjects.push({
     group: 'breakdown',
     name: 'hashToken (createHash SHA-256 of the token)',
@@ -346,31 +378,35 @@ export function buildSubjects({ pool, missCacheEntries }: MicroContext): Subject
   });
   subjects.push({
     group: 'breakdown',
-    name: 'parseCompactJws (shape, header JSON, policy)',
-    async: false,
-    op: () => parseCompactJws(one, resolved.policy),
-  });
-  subjects.push({
-    group: 'breakdown',
     name: 'payload: base64url + strict UTF-8 + JSON.parse',
     async: false,
     op: () => JSON.parse(decoder.decode(Buffer.from(payloadSegment, 'base64url'))),
   });
-  subjects.push({
-    group: 'breakdown',
-    name: 'payload decode + deepFreeze',
-    async: false,
-    op: () => deepFreeze(JSON.parse(decoder.decode(Buffer.from(payloadSegment, 'base64url')))),
-  });
-  subjects.push({
-    group: 'breakdown',
-    name: 'checkClaimValues + checkClaimTimes',
-    async: false,
-    op: () => {
-      checkClaimValues(parsedClaims, rules);
-      checkClaimTimes(parsedClaims, Math.floor(Date.now() / 1000), rules);
-    },
-  });
+  if (internals !== undefined) {
+    const { checkClaimTimes, checkClaimValues, deepFreeze, parseCompactJws } = internals;
+    const resolved = internals.validateVerifierOptions(hitOptions);
+    subjects.push({
+      group: 'breakdown',
+      name: 'parseCompactJws (shape, header JSON, policy)',
+      async: false,
+      op: () => parseCompactJws(one, resolved.policy),
+    });
+    subjects.push({
+      group: 'breakdown',
+      name: 'payload decode + deepFreeze',
+      async: false,
+      op: () => deepFreeze(JSON.parse(decoder.decode(Buffer.from(payloadSegment, 'base64url')))),
+    });
+    subjects.push({
+      group: 'breakdown',
+      name: 'checkClaimValues + checkClaimTimes',
+      async: false,
+      op: () => {
+        checkClaimValues(parsedClaims, resolved);
+        checkClaimTimes(parsedClaims, Math.floor(Date.now() / 1000), resolved);
+      },
+    });
+  }
   subjects.push({
     group: 'breakdown',
     name: 'jose decodeJwt (decode, no verification)',

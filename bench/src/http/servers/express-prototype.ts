@@ -13,7 +13,7 @@ import type { ServerConfig, StartedServer } from '../server-types.js';
  * a repeated token is decided in the same tick. No audit; the scope rule is fixed for the route.
  */
 export async function start(config: ServerConfig): Promise<StartedServer> {
-  const authenticator = createSyncAuthenticator({
+  const authenticator = await createSyncAuthenticator({
     issuer: config.issuer,
     audience: config.audience,
     jwks: await fetchJwks(config.jwksUri),

@@ -34,7 +34,7 @@ function settle(outcome: SyncOutcome, request: RequestLike): boolean {
  * lookup of route rules (the rule is fixed), no audit.
  */
 export async function start(config: ServerConfig, platform: NestPlatform): Promise<StartedServer> {
-  const authenticator: SyncAuthenticator = createSyncAuthenticator({
+  const authenticator: SyncAuthenticator = await createSyncAuthenticator({
     issuer: config.issuer,
     audience: config.audience,
     jwks: await fetchJwks(config.jwksUri),
