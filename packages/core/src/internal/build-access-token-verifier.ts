@@ -3,14 +3,17 @@ import type { RevocationQuery, RevocationStore } from '../revocation/revocation-
 import type { AccessTokenVerifier, KeySetStatus } from '../token/access-token-verifier.js';
 import { hashToken } from '../token/hash-token.js';
 import type { VerifiedToken } from '../token/verified-token.js';
+import { jwtClaimRules } from './check-jwt-claims-set.js';
 import { checkClaimTimes, checkClaimValues } from './check-token-claims.js';
 import type { ClaimRules } from './check-token-claims.js';
 import { deepFreeze } from './deep-freeze.js';
+import { HeaderCache } from './parse-compact-jws.js';
 import type { ResolvedVerifierOptions } from './validate-verifier-options.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 import type { VerifiedTokenCacheEntry } from './verified-token-cache.js';
-import { verifyCompactJws } from './verify-compact-jws.js';
-import type { KeyLookup, JwtClaimOptions } from './verify-compact-jws.js';
+import { verifyCompactJwsMaybeSync } from './verify-compact-jws.js';
+import type { VerifiedJwt } from './verify-compact-jws.js';
+import type { KeyLookup } from './verify-compact-jws.js';
 
 /** The part of the key resolver (`jwks/create-key-resolver.ts`) the verifier uses. */
 export interface VerifierKeySource {
@@ -53,17 +56,34 @@ function withTimeout(answer: PromiseLike<unknown>, ms: number): Promise<unknown>
   });
 }
 
+/** The verdict on a store's answer: only a literal `false` lets the token through. */
+function judgeRevocation(answer: unknown, verified: VerifiedToken): VerifiedToken {
+  if (answer === true) throw new PortcullisError('ERR_TOKEN_REVOKED', { reason: 'revoked by the revocation store' });
+  if (answer !== false) throw revocationUnavailable('revocation store gave a non-boolean answer');
+  return verified;
+}
+
+function storeFailure(error: unknown): PortcullisError {
+  if (error instanceof PortcullisError && error.code === 'ERR_REVOCATION_UNAVAILABLE') return error;
+  return revocationUnavailable('revocation store failed', error);
+}
+
 /**
  * Asks the revocation store about a verified token. Only a literal `false` lets the request
  * through; `true` is a revocation; anything else — a throw, a rejection, a timeout, `undefined`,
  * `"false"`, `0` — means the store could not decide, and that is a 503 (ASVS 16.5.2/16.5.3,
  * SPEC cases 132–134), never an allow.
+ *
+ * A store that answers synchronously (the in-memory store) is decided in the same tick: the
+ * result is the token itself, or a synchronous throw. A store that answers with a promise gets a
+ * promise, bounded by `timeoutMs`.
  */
-async function checkRevocation(
+function checkRevocation(
   store: RevocationStore,
-  claims: VerifiedToken['claims'],
+  verified: VerifiedToken,
   timeoutMs: number,
-): Promise<void> {
+): VerifiedToken | Promise<VerifiedToken> {
+  const { claims } = verified;
   // Option validation made jti, sub, iat and iss required when a store is set, and the claim
   // checks made them non-empty strings / a finite number.
   const query: RevocationQuery = Object.freeze({
@@ -73,15 +93,20 @@ async function checkRevocation(
     iss: claims.iss as string,
   });
   let answer: unknown;
+  let pending: PromiseLike<unknown> | undefined;
   try {
     answer = store.isRevoked(query);
-    if (isThenable(answer)) answer = await withTimeout(answer, timeoutMs);
+    if (isThenable(answer)) pending = answer;
   } catch (error) {
-    if (error instanceof PortcullisError && error.code === 'ERR_REVOCATION_UNAVAILABLE') throw error;
-    throw revocationUnavailable('revocation store failed', error);
+    throw storeFailure(error);
   }
-  if (answer === true) throw new PortcullisError('ERR_TOKEN_REVOKED', { reason: 'revoked by the revocation store' });
-  if (answer !== false) throw revocationUnavailable('revocation store gave a non-boolean answer');
+  if (pending === undefined) return judgeRevocation(answer, verified);
+  return withTimeout(pending, timeoutMs).then(
+    (late) => judgeRevocation(late, verified),
+    (error: unknown) => {
+      throw storeFailure(error);
+    },
+  );
 }
 
 /**
@@ -107,16 +132,12 @@ export function buildAccessTokenVerifier(
     maxTokenAge: resolved.maxTokenAge,
     maxTokenLifetime: resolved.maxTokenLifetime,
   });
-  const jwtOptions: Omit<JwtClaimOptions, 'currentDate'> = {
-    issuer: resolved.issuer,
-    // jose matches `audience` against `aud` only; tokens matched on `client_id` are checked by
-    // checkClaimValues alone (it runs on every full verification, right after jose).
-    ...(resolved.audienceClaim === 'aud' ? { audience: resolved.audience } : {}),
-    // jose requires none of these unless told (SPEC §0.4.1): `exp` above all.
-    requiredClaims: resolved.requiredClaims,
-    clockTolerance: resolved.clockTolerance,
-    ...(resolved.maxTokenAge === undefined ? {} : { maxTokenAge: resolved.maxTokenAge }),
-  };
+  // The claims-set checks jose's jwtVerify made (see check-jwt-claims-set.ts): `aud` only when the
+  // audience is matched on `aud` (tokens matched on `client_id` are checked by checkClaimValues),
+  // and every required claim — `exp` above all (SPEC §0.4.1).
+  const jwtRules = jwtClaimRules(resolved);
+  // Accepted header segments: an issuer's tokens share a handful of them (one per key).
+  const headers = new HeaderCache(policy);
   const getKey: KeyLookup = (header) => keys.getKey(header);
   // Bumped by reloadKeys(): a verification that started before a reload must not repopulate the
   // cache with a result obtained from the old keys.
@@ -139,14 +160,15 @@ export function buildAccessTokenVerifier(
     return ms;
   }
 
-  async function verifyInFull(token: string, tokenHash: string, nowMs: number): Promise<VerifiedTokenCacheEntry> {
-    const started = generation;
-    const { header, claims } = await verifyCompactJws(token, policy, getKey, {
-      ...jwtOptions,
-      currentDate: new Date(nowMs),
-    });
+  /** After the JWS/JWT layer: the checks jose never made, then the frozen, cacheable result. */
+  function complete(
+    { header, claims }: VerifiedJwt,
+    tokenHash: string,
+    nowSeconds: number,
+    started: number,
+  ): VerifiedTokenCacheEntry {
     checkClaimValues(claims, rules);
-    checkClaimTimes(claims, Math.floor(nowMs / 1000), rules);
+    checkClaimTimes(claims, nowSeconds, rules);
     const frozenClaims = deepFreeze(claims) as VerifiedToken['claims'];
     const fresh: VerifiedToken = Object.freeze({ header, claims: frozenClaims, tokenHash, cached: false });
     const entry: VerifiedTokenCacheEntry = Object.freeze({
@@ -157,28 +179,43 @@ export function buildAccessTokenVerifier(
     return entry;
   }
 
-  /** Verifies in full, or joins the verification of the same token already running. */
-  async function verifyOnce(token: string, tokenHash: string, nowMs: number): Promise<VerifiedToken> {
+  /**
+   * Verifies in full, or joins the verification of the same token already running. When the key
+   * is at hand (already imported) the verification completes in this tick and nothing can join
+   * it; only a verification that waits (a key import or fetch, HS256 on WebCrypto) is shared.
+   */
+  function verifyOnce(token: string, tokenHash: string, nowMs: number): VerifiedToken | Promise<VerifiedToken> {
+    const nowSeconds = Math.floor(nowMs / 1000);
     const running = inflight.get(tokenHash);
     if (running !== undefined) {
       // Joined: this call skipped the key lookup and the signature check (`cached: true`). The
       // static claim checks are the same for everyone; the clock is this call's own, as on a
       // cache hit (it may be later than the first call's).
-      const entry = await running;
-      checkClaimTimes(entry.hit.claims, Math.floor(nowMs / 1000), rules);
-      return entry.hit;
+      return running.then((entry) => {
+        checkClaimTimes(entry.hit.claims, nowSeconds, rules);
+        return entry.hit;
+      });
     }
-    const pending = verifyInFull(token, tokenHash, nowMs);
+    // Captured before the verification: a reloadKeys() meanwhile keeps its result out of the cache.
+    const started = generation;
+    const result = verifyCompactJwsMaybeSync(token, policy, getKey, { rules: jwtRules, nowSeconds }, headers);
+    if (!(result instanceof Promise)) return complete(result, tokenHash, nowSeconds, started).fresh;
+    const pending = result.then((verified) => complete(verified, tokenHash, nowSeconds, started));
     inflight.set(tokenHash, pending);
     const settle = (): void => {
       // reloadKeys() may have replaced the map entry meanwhile: only remove our own.
       if (inflight.get(tokenHash) === pending) inflight.delete(tokenHash);
     };
     pending.then(settle, settle);
-    return (await pending).fresh;
+    return pending.then((entry) => entry.fresh);
   }
 
-  async function verify(token: string): Promise<VerifiedToken> {
+  /**
+   * `verify` without the promise when none is needed: a cache hit whose revocation store answers
+   * synchronously is decided in the calling tick (the token is returned, or the error thrown).
+   * Everything else returns a promise. The checks are the same on both paths.
+   */
+  function verifyMaybeSync(token: string): VerifiedToken | Promise<VerifiedToken> {
     if (typeof token !== 'string' || token.length === 0) {
       throw new PortcullisError('ERR_MALFORMED_TOKEN', { reason: 'token is not a non-empty string' });
     }
@@ -190,28 +227,33 @@ export function buildAccessTokenVerifier(
     }
     const nowMs = readClock();
     const tokenHash = hashToken(token);
-    let verified: VerifiedToken;
     const entry = cache?.get(tokenHash);
-    if (entry !== undefined) {
-      // A hit skips the signature and the static claim checks, never the clock: the entry is held
-      // to exp/nbf/iat/maxTokenAge as of now, and dropped once it fails them.
-      try {
-        checkClaimTimes(entry.hit.claims, Math.floor(nowMs / 1000), rules);
-      } catch (error) {
-        cache!.delete(tokenHash);
-        throw error;
-      }
-      verified = entry.hit;
-    } else {
-      verified = await verifyOnce(token, tokenHash, nowMs);
+    if (entry === undefined) {
+      const verified = verifyOnce(token, tokenHash, nowMs);
+      if (revocation === undefined) return verified;
+      return verified instanceof Promise
+        ? verified.then((value) => checkRevocation(revocation, value, revocationTimeout))
+        : checkRevocation(revocation, verified, revocationTimeout);
+    }
+    // A hit skips the signature and the static claim checks, never the clock: the entry is held
+    // to exp/nbf/iat/maxTokenAge as of now, and dropped once it fails them.
+    try {
+      checkClaimTimes(entry.hit.claims, Math.floor(nowMs / 1000), rules);
+    } catch (error) {
+      cache!.delete(tokenHash);
+      throw error;
     }
     // Revocation runs on every call, cached or not: a revoked token must stop working at once.
-    if (revocation !== undefined) await checkRevocation(revocation, verified.claims, revocationTimeout);
-    return verified;
+    return revocation === undefined ? entry.hit : checkRevocation(revocation, entry.hit, revocationTimeout);
+  }
+
+  async function verify(token: string): Promise<VerifiedToken> {
+    return verifyMaybeSync(token);
   }
 
   return Object.freeze({
     verify,
+    verifyMaybeSync,
     async reloadKeys(): Promise<void> {
       generation++;
       cache?.clear();

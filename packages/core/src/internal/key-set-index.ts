@@ -19,6 +19,12 @@ export type KeySelection =
 
 type ImportCache = Map<string, Promise<CryptoKey>>;
 
+/**
+ * Imports that succeeded, by their promise: lets a lookup hand out the key without a promise turn.
+ * Module-wide, so an import carried over to the next index of a refetched set stays ready.
+ */
+const ready = new WeakMap<Promise<CryptoKey>, CryptoKey>();
+
 /** An immutable view of one key set. */
 export class KeySetIndex {
   readonly entries: readonly KeySetEntry[];
@@ -61,6 +67,15 @@ export class KeySetIndex {
   }
 
   /**
+   * The imported key of `entry` for `alg` when its import already succeeded, else `undefined`
+   * (not imported yet, still importing, or failed: call {@link KeySetIndex.importKey}).
+   */
+  importedKey(entry: KeySetEntry, alg: string): CryptoKey | undefined {
+    const pending = this.imports.get(entry.fingerprint)?.get(alg);
+    return pending === undefined ? undefined : ready.get(pending);
+  }
+
+  /**
    * The imported public key of `entry` for `alg`; the import runs once and its outcome (key or
    * failure, e.g. a point not on the curve) is remembered for the life of the key.
    */
@@ -74,6 +89,7 @@ export class KeySetIndex {
         // Defence in depth: a key set never yields a secret or private key, whatever jose returns.
         if (key instanceof Uint8Array || key.type !== 'public')
           throw new TypeError('key set member is not a public key');
+        ready.set(pending!, key);
         return key;
       });
       pending.catch(() => undefined); // remembered failure; callers handle it when they await

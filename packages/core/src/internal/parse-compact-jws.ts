@@ -23,6 +23,48 @@ export interface ParsedCompactJws {
   readonly header: Readonly<Record<string, unknown>> & { readonly alg: string; readonly kid?: string };
   readonly alg: string;
   readonly kid: string | undefined;
+  /** Index of the first `.`: the header segment is `token.slice(0, firstDot)`. */
+  readonly firstDot: number;
+  /** Index of the second `.`: the signing input is `token.slice(0, secondDot)`, the signature follows it. */
+  readonly secondDot: number;
+}
+
+/** What the header part of the pre-parse decided, reusable for every token with the same header segment. */
+type ParsedHeader = Pick<ParsedCompactJws, 'header' | 'alg' | 'kid'>;
+
+/**
+ * Accepted headers by their base64url segment, for one policy. Every token an issuer signs with one
+ * key carries the same header segment (`{"alg":"RS256","kid":"k1","typ":"at+jwt"}`), so decoding,
+ * JSON-parsing and vetting it again for every first-sight token is repeated work: the outcome is a
+ * pure function of the segment and the policy. Only accepted headers are kept (a refused header is
+ * decided afresh each time), the result is the same deep-frozen object, and the map is bounded:
+ * when full it is emptied, so hostile traffic with ever-new headers costs what it cost without it.
+ *
+ * @example
+ * ```ts
+ * const headers = new HeaderCache(policy);
+ * parseCompactJws(token, policy, headers);
+ * ```
+ */
+export class HeaderCache {
+  readonly #entries = new Map<string, ParsedHeader>();
+  readonly #maxEntries: number;
+
+  constructor(
+    readonly policy: JwsPolicy,
+    maxEntries = 64,
+  ) {
+    this.#maxEntries = maxEntries;
+  }
+
+  get(segment: string): ParsedHeader | undefined {
+    return this.#entries.get(segment);
+  }
+
+  set(segment: string, header: ParsedHeader): void {
+    if (this.#entries.size >= this.#maxEntries) this.#entries.clear();
+    this.#entries.set(segment, header);
+  }
 }
 
 /** Longest accepted `kid`. Real key ids are UUIDs, thumbprints or short names; 256 leaves room. */
@@ -84,6 +126,37 @@ function isCanonicalSegment(token: string, start: number, end: number): boolean 
   return (digit & (rest === 2 ? 0x0f : 0x03)) === 0;
 }
 
+/** Three non-empty-where-required segments of the base64url alphabet (RFC 7515 §7.1); no `u` flag, so `\w` is ASCII only. */
+const WELL_FORMED = /^[\w-]+\.[\w-]*\.[\w-]+$/;
+
+/** The slow path of the shape check: finds the dots and throws the precise error for a malformed token. */
+function scanSegments(token: string): [firstDot: number, secondDot: number] {
+  // One pass over the characters: the alphabet and the two separators.
+  const length = token.length;
+  let firstDot = -1;
+  let secondDot = -1;
+  let dots = 0;
+  for (let i = 0; i < length; i++) {
+    const c = token.charCodeAt(i);
+    if (c === DOT) {
+      dots++;
+      if (dots === 1) firstDot = i;
+      else if (dots === 2) secondDot = i;
+      continue;
+    }
+    if (c >= 128 || B64URL[c] === 0) {
+      if (i === 0 && c === 0x7b) throw malformed('JWS JSON serialization is not accepted');
+      // '=' padding, '+' and '/' (base64, not base64url), '?', whitespace, non-ASCII …
+      throw malformed('token contains a character outside base64url');
+    }
+  }
+  if (dots === 4) throw malformed('JWE (5 segments) is not accepted');
+  if (dots !== 2) throw malformed(`expected 3 segments, got ${dots + 1}`);
+  if (firstDot === 0) throw malformed('empty header segment');
+  if (secondDot === length - 1) throw malformed('empty signature segment');
+  return [firstDot, secondDot];
+}
+
 /**
  * Media-type normalisation used for `typ` (the same rule as jose's `normalizeTyp` and RFC 7515
  * §4.1.9): compare case-insensitively, and treat a value without "/" as `application/<value>`.
@@ -128,7 +201,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * const { alg, kid } = parseCompactJws(token, { maxTokenSize: 8192, algorithms: new Set(['ES256']), algorithmList: ['ES256'], typ: 'application/at+jwt' });
  * ```
  */
-export function parseCompactJws(token: unknown, policy: JwsPolicy): ParsedCompactJws {
+export function parseCompactJws(token: unknown, policy: JwsPolicy, headers?: HeaderCache): ParsedCompactJws {
   if (typeof token !== 'string') throw malformed('token is not a string');
   const length = token.length;
   if (length === 0) throw malformed('token is empty');
@@ -136,28 +209,17 @@ export function parseCompactJws(token: unknown, policy: JwsPolicy): ParsedCompac
   // beyond this bound (OWASP API4:2023).
   if (length > policy.maxTokenSize) throw malformed(`token longer than maxTokenSize (${policy.maxTokenSize})`);
 
-  // One pass over the characters: the alphabet and the two separators.
-  let firstDot = -1;
-  let secondDot = -1;
-  let dots = 0;
-  for (let i = 0; i < length; i++) {
-    const c = token.charCodeAt(i);
-    if (c === DOT) {
-      dots++;
-      if (dots === 1) firstDot = i;
-      else if (dots === 2) secondDot = i;
-      continue;
-    }
-    if (c >= 128 || B64URL[c] === 0) {
-      if (i === 0 && c === 0x7b) throw malformed('JWS JSON serialization is not accepted');
-      // '=' padding, '+' and '/' (base64, not base64url), '?', whitespace, non-ASCII …
-      throw malformed('token contains a character outside base64url');
-    }
+  let firstDot: number;
+  let secondDot: number;
+  if (WELL_FORMED.test(token)) {
+    // The common case, decided by one native regular-expression pass: exactly the tokens that
+    // the character loop below lets through (base64url alphabet, two dots, non-empty header and
+    // signature). Everything else takes the loop, which names the defect.
+    firstDot = token.indexOf('.');
+    secondDot = token.indexOf('.', firstDot + 1);
+  } else {
+    [firstDot, secondDot] = scanSegments(token);
   }
-  if (dots === 4) throw malformed('JWE (5 segments) is not accepted');
-  if (dots !== 2) throw malformed(`expected 3 segments, got ${dots + 1}`);
-  if (firstDot === 0) throw malformed('empty header segment');
-  if (secondDot === length - 1) throw malformed('empty signature segment');
   if (
     !isCanonicalSegment(token, 0, firstDot) ||
     !isCanonicalSegment(token, firstDot + 1, secondDot) ||
@@ -166,6 +228,18 @@ export function parseCompactJws(token: unknown, policy: JwsPolicy): ParsedCompac
     throw malformed('segment is not canonical base64url');
   }
 
+  // A cache is only ever consulted with the policy it was filled under.
+  const cache = headers !== undefined && headers.policy === policy ? headers : undefined;
+  const segment = cache === undefined ? undefined : token.slice(0, firstDot);
+  const known = segment === undefined ? undefined : cache!.get(segment);
+  if (known !== undefined) return { header: known.header, alg: known.alg, kid: known.kid, firstDot, secondDot };
+  const parsed = parseHeader(token, firstDot, policy);
+  if (segment !== undefined) cache!.set(segment, parsed);
+  return { header: parsed.header, alg: parsed.alg, kid: parsed.kid, firstDot, secondDot };
+}
+
+/** The header half of the pre-parse: decode, JSON, duplicates, `alg`, forbidden members, `cty`, `kid`, `typ`. */
+function parseHeader(token: string, firstDot: number, policy: JwsPolicy): ParsedHeader {
   let header: unknown;
   let headerJson: string;
   try {

@@ -44,7 +44,22 @@ export class LocalKeyResolver implements KeyResolver {
     }
   }
 
-  async getKey(header: { alg: string; kid?: string }): Promise<CryptoKey> {
+  /** The key, synchronously once it has been imported (the hot path); a promise otherwise. */
+  getKey(header: { alg: string; kid?: string }): CryptoKey | Promise<CryptoKey> {
+    try {
+      const { alg, kid } = readKeyHeader(header, this.algorithms);
+      const selection = this.index.select(alg, kid);
+      if (selection.kind === 'found') {
+        const key = this.index.importedKey(selection.entry, alg);
+        if (key !== undefined) return key;
+      }
+    } catch {
+      // The full lookup below decides and rejects with the right error.
+    }
+    return this.lookup(header);
+  }
+
+  private async lookup(header: { alg: string; kid?: string }): Promise<CryptoKey> {
     const { alg, kid } = readKeyHeader(header, this.algorithms);
     const selection = this.index.select(alg, kid);
     if (selection.kind !== 'found') throw keyNotFound(`local key set: ${describeMiss(selection)}`);

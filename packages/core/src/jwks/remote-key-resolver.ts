@@ -56,7 +56,28 @@ export class RemoteKeyResolver implements KeyResolver {
     private readonly now: () => number,
   ) {}
 
-  async getKey(header: { alg: string; kid?: string }): Promise<CryptoKey> {
+  /**
+   * The key, synchronously when the cached set is fresh and already holds the imported key (the
+   * hot path: the same decision the lookup below makes first); a promise otherwise.
+   */
+  getKey(header: { alg: string; kid?: string }): CryptoKey | Promise<CryptoKey> {
+    try {
+      const set = this.current;
+      if (set !== undefined && this.now() - set.fetchedAt < this.options.cacheMaxAge) {
+        const { alg, kid } = readKeyHeader(header, this.algorithms);
+        const selection = set.index.select(alg, kid);
+        if (selection.kind === 'found') {
+          const key = set.index.importedKey(selection.entry, alg);
+          if (key !== undefined) return key;
+        }
+      }
+    } catch {
+      // The full lookup below decides and rejects with the right error.
+    }
+    return this.lookup(header);
+  }
+
+  private async lookup(header: { alg: string; kid?: string }): Promise<CryptoKey> {
     const { alg, kid } = readKeyHeader(header, this.algorithms);
     let waited = false; // at most one fetch (started or joined) per lookup
     for (;;) {

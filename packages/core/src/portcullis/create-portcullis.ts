@@ -19,6 +19,7 @@ import { createPrincipalMapper } from '../principal/create-principal-mapper.js';
 import { extractBearerToken } from '../request/extract-bearer-token.js';
 import type { HttpRequestLike } from '../request/http-request-like.js';
 import { createAccessTokenVerifier } from '../token/create-access-token-verifier.js';
+import type { VerifiedToken } from '../token/verified-token.js';
 import type { VerifierOptions } from '../token/verifier-options.js';
 import type { AuditRequestInfo, AuthContext, Portcullis, PortcullisOptions } from './portcullis.js';
 
@@ -114,14 +115,51 @@ export function createPortcullis(options: PortcullisOptions): Portcullis {
       ? error
       : new PortcullisError('ERR_INTERNAL', { cause: error, reason: 'authentication failed unexpectedly' });
 
-  const authenticateToken = async (token: string): Promise<AuthContext> => {
+  const verifyMaybeSync = (token: string): VerifiedToken | Promise<VerifiedToken> =>
+    verifier.verifyMaybeSync === undefined ? verifier.verify(token) : verifier.verifyMaybeSync(token);
+
+  // One AuthContext per verified token. A verified token is frozen and shared through the
+  // verified-token cache, and the mapping is a function of its frozen claims and of options fixed
+  // at creation, so a repeated token gets the very principal it got the first time instead of a
+  // new identical one per request. Weak: an entry lives as long as the cache keeps the token.
+  const contexts = new WeakMap<VerifiedToken, AuthContext>();
+  const toAuthContext = (verified: VerifiedToken): AuthContext => {
+    let auth = contexts.get(verified);
+    if (auth === undefined) {
+      try {
+        auth = Object.freeze({ principal: mapPrincipal(verified.claims), token: verified });
+      } catch (error) {
+        throw asPortcullisError(error);
+      }
+      contexts.set(verified, auth);
+    }
+    return auth;
+  };
+  const rethrow = (error: unknown): never => {
+    throw asPortcullisError(error);
+  };
+
+  const authenticateTokenMaybeSync = (token: string): AuthContext | Promise<AuthContext> => {
+    let verified: VerifiedToken | Promise<VerifiedToken>;
     try {
-      const verified = await verifier.verify(token);
-      return Object.freeze({ principal: mapPrincipal(verified.claims), token: verified });
+      verified = verifyMaybeSync(token);
     } catch (error) {
       throw asPortcullisError(error);
     }
+    return verified instanceof Promise ? verified.then(toAuthContext, rethrow) : toAuthContext(verified);
   };
+
+  const authenticateMaybeSync = (request: HttpRequestLike): AuthContext | Promise<AuthContext> => {
+    let token: string;
+    try {
+      token = extractBearerToken(request, bearer);
+    } catch (error) {
+      throw asPortcullisError(error);
+    }
+    return authenticateTokenMaybeSync(token);
+  };
+
+  const authenticateToken = async (token: string): Promise<AuthContext> => authenticateTokenMaybeSync(token);
 
   const emit = (event: AuditEventFields): void => {
     if (sink === undefined) return;
@@ -139,16 +177,12 @@ export function createPortcullis(options: PortcullisOptions): Portcullis {
     challenge,
 
     async authenticate(request: HttpRequestLike): Promise<AuthContext> {
-      let token: string;
-      try {
-        token = extractBearerToken(request, bearer);
-      } catch (error) {
-        throw asPortcullisError(error);
-      }
-      return authenticateToken(token);
+      return authenticateMaybeSync(request);
     },
 
     authenticateToken,
+
+    authenticateMaybeSync,
 
     decide<R>(rule: Rule<R>, context: DecisionContext<R>): Decision {
       return decide(rule, context);

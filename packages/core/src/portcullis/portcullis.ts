@@ -68,6 +68,23 @@ export interface Portcullis {
   authenticate(request: HttpRequestLike): Promise<AuthContext>;
   /** Verify a token already extracted and map it. Throws a `PortcullisError` on any failure. */
   authenticateToken(token: string): Promise<AuthContext>;
+  /**
+   * For adapters on the request path: {@link Portcullis.authenticate} without the promise when none
+   * is needed. A repeated token (verified-token cache hit) with a synchronous revocation store (or
+   * none) is authenticated in the calling tick: the `AuthContext` is returned, or the
+   * `PortcullisError` thrown. Anything that needs I/O or a signature check returns a promise. The
+   * checks are exactly those of `authenticate` — extraction, the clock, revocation and principal
+   * mapping run on every call. Optional so that other implementations of this interface (test
+   * doubles) stay valid; `createPortcullis` always provides it.
+   *
+   * @example
+   * ```ts
+   * const result = portcullis.authenticateMaybeSync?.(req) ?? portcullis.authenticate(req);
+   * if (result instanceof Promise) result.then(allow, deny);
+   * else allow(result);
+   * ```
+   */
+  authenticateMaybeSync?(request: HttpRequestLike): AuthContext | Promise<AuthContext>;
   /** Evaluate a rule; never throws (a throwing rule is a deny with `ERR_INTERNAL`). */
   decide<R>(rule: Rule<R>, context: DecisionContext<R>): Decision;
   /** Evaluate a rule and throw its error when denied. */

@@ -26,6 +26,21 @@ export interface AccessTokenVerifier {
    * required claims, issuer, audience, time claims, then revocation. Throws a `PortcullisError`.
    */
   verify(token: string): Promise<VerifiedToken>;
+  /**
+   * For adapters on the request path: the same checks as {@link AccessTokenVerifier.verify}, but
+   * the result comes back synchronously when no I/O is needed — a verified-token cache hit whose
+   * revocation store (if any) answers synchronously, as `InMemoryRevocationStore` does. Otherwise
+   * it returns a promise. Failures are thrown synchronously or reject the promise; either way a
+   * `PortcullisError`. Optional so that other implementations of this interface stay valid;
+   * `createAccessTokenVerifier` always provides it.
+   *
+   * @example
+   * ```ts
+   * const result = verifier.verifyMaybeSync?.(token) ?? verifier.verify(token);
+   * const verified = result instanceof Promise ? await result : result;
+   * ```
+   */
+  verifyMaybeSync?(token: string): VerifiedToken | Promise<VerifiedToken>;
   /** Drop cached keys and verified tokens and refetch the key set now (e.g. after a key compromise). */
   reloadKeys(): Promise<void>;
   /** Key source health. */

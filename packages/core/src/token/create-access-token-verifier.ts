@@ -26,9 +26,11 @@ import type { VerifierOptions } from './verifier-options.js';
  *    (`ERR_ALGORITHM_NOT_ALLOWED`); `jwk`, `jku`, `x5u`, `x5c`, `crit`, `b64`, `enc`, `zip` and
  *    `cty: JWT` refused (`ERR_ALGORITHM_NOT_ALLOWED`); `kid` a string of 1–256 characters
  *    (`ERR_MALFORMED_TOKEN`); `typ` `at+jwt` as a media type (`ERR_INVALID_TOKEN_TYPE`);
- * 5. key lookup by `kid`/`alg` and signature, then claims, by jose `jwtVerify` with the allowlist,
- *    `typ`, `issuer`, `audience`, `requiredClaims`, `clockTolerance`, `maxTokenAge` and the clock;
- * 6. checks jose does not make: `iss` a string, exact; `aud` well-typed (or, with
+ * 5. key lookup by `kid`/`alg` (keys imported once) and signature — node:crypto (OpenSSL) on the
+ *    exact signing input for RS/PS/ES/EdDSA, jose for HS256 — then the claims-set checks of jose's
+ *    `jwtVerify`, same order and outcome: `requiredClaims`, `issuer`, `audience`, `clockTolerance`,
+ *    `maxTokenAge` and the clock;
+ * 6. checks jose never made: `iss` a string, exact; `aud` well-typed (or, with
  *    `audienceClaim: 'client_id'`, `client_id` equal to one of `audience`); `sub`, `jti`, `client_id`
  *    non-empty strings; NumericDates finite; `iat` not in the future; lifetime ≤ `maxTokenLifetime`;
  * 7. revocation (when `revocation` is set) on every call, cached or not: revoked →

@@ -1,8 +1,9 @@
-// Why node:crypto here, when the core otherwise sticks to jose and Web APIs: `createHash` is
-// synchronous. WebCrypto's `crypto.subtle.digest` returns a promise, which would add an async hop
-// (a microtask turn plus a buffer copy) to every request just to look up the verified-token cache.
-// `node:crypto` exists on every runtime the package supports (Node ≥ 20.19), so the cost is nil.
-import { createHash } from 'node:crypto';
+// Why node:crypto here: its hashing is synchronous. WebCrypto's `crypto.subtle.digest` returns a
+// promise, which would add an async hop (a microtask turn plus a buffer copy) to every request just
+// to look up the verified-token cache. The one-shot `hash()` (Node ≥ 20.12) computes the same
+// SHA-256 in one native call, without a Hash object: about half the cost of
+// `createHash().update().digest()` on a token-sized input, on every request.
+import { hash } from 'node:crypto';
 
 /**
  * Hashes a raw access token to a short, non-reversible identifier: the base64url SHA-256 of the
@@ -27,5 +28,5 @@ export function hashToken(token: string): string {
   if (typeof token !== 'string') {
     throw new TypeError("'token' must be a string");
   }
-  return createHash('sha256').update(token, 'utf8').digest('base64url');
+  return hash('sha256', token, 'base64url');
 }
