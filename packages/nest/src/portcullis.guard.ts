@@ -25,6 +25,10 @@ import { PortcullisHttpException } from './portcullis-http.exception.js';
 import { PORTCULLIS_MODULE_OPTIONS } from './portcullis.module-definition.js';
 import { PORTCULLIS } from './portcullis.constants.js';
 
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
 /** An authenticated caller as the guard sees it: the token is absent when it came from `request.user`. */
 export type GuardAuth = Pick<AuthContext, 'principal'> & Partial<Pick<AuthContext, 'token'>>;
 
@@ -72,7 +76,13 @@ export class PortcullisGuard implements CanActivate {
     this.requirements = new RouteRequirementsCache(reflector);
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Synchronous when it can be: a repeated token (verified-token cache hit, synchronous revocation
+   * store) on a route whose rules need no I/O is decided without a promise. Anything that waits —
+   * a first-sight token, an async revocation store, `@OwnedResource`, a `@Policy` class, or an
+   * overridden hook that returns a promise — continues asynchronously. Same checks either way.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const requirements = this.requirements.get(context.getClass(), context.getHandler());
     // Public routes need no request at all, so they work in any context type.
     if (requirements.isPublic) return true;
@@ -81,18 +91,69 @@ export class PortcullisGuard implements CanActivate {
     try {
       const req = this.getRequest(context);
       request = req;
-      auth = await this.authenticate(req, context);
+      const authenticated = this.authenticate(req, context);
+      if (isPromiseLike(authenticated)) {
+        return Promise.resolve(authenticated).then(
+          (value) => this.authorizeAuthenticated(requirements, value, req, context),
+          (error: unknown) => this.onDenied(error, context, request, undefined),
+        );
+      }
+      auth = authenticated;
+      return this.authorizeAuthenticated(requirements, auth, req, context);
+    } catch (error) {
+      return this.deny(error, context, request, auth);
+    }
+  }
+
+  /**
+   * A denial as a rejected promise: `canActivate` never throws synchronously, so a caller that
+   * composes guards and expects a promise on failure (as with an `async canActivate`) still gets one.
+   */
+  private deny(
+    error: unknown,
+    context: ExecutionContext,
+    request: unknown,
+    auth: GuardAuth | undefined,
+  ): Promise<never> {
+    try {
+      return this.onDenied(error, context, request, auth);
+    } catch (denial) {
+      return Promise.reject(denial);
+    }
+  }
+
+  /** After authentication: attach, decide the route's rules, audit. Denials go to `onDenied`. */
+  private authorizeAuthenticated(
+    requirements: RouteRequirements,
+    auth: GuardAuth,
+    req: object,
+    context: ExecutionContext,
+  ): boolean | Promise<boolean> {
+    try {
       this.attach(req, auth);
       if (!requirements.hasRules) {
         throw new PortcullisError('ERR_NO_RULE', {
           reason: `${this.handlerName(context)} has no rule and is not @Public()`,
         });
       }
-      const reason = await this.authorize(requirements, auth, req, context);
-      this.audit({ allowed: true, reason }, auth, request);
+      const reason = this.authorize(requirements, auth, req, context);
+      if (isPromiseLike(reason)) {
+        return Promise.resolve(reason).then(
+          (value) => {
+            try {
+              this.audit({ allowed: true, reason: value }, auth, req);
+            } catch (error) {
+              return this.onDenied(error, context, req, auth);
+            }
+            return true;
+          },
+          (error: unknown) => this.onDenied(error, context, req, auth),
+        );
+      }
+      this.audit({ allowed: true, reason }, auth, req);
       return true;
     } catch (error) {
-      return this.onDenied(error, context, request, auth);
+      return this.deny(error, context, req, auth);
     }
   }
 
@@ -126,12 +187,19 @@ export class PortcullisGuard implements CanActivate {
     return undefined;
   }
 
-  /** Authenticates the caller. Throws a `PortcullisError` (401, 400 or 503) on failure. */
-  protected async authenticate(request: object, context: ExecutionContext): Promise<GuardAuth> {
+  /**
+   * Authenticates the caller. Throws (or rejects with) a `PortcullisError` (401, 400 or 503) on
+   * failure. Returns the result directly when core could decide without waiting (a repeated token);
+   * an override may always return a promise.
+   */
+  protected authenticate(request: object, context: ExecutionContext): GuardAuth | Promise<GuardAuth> {
     const token = this.extractToken(request, context);
-    return token !== undefined
-      ? this.portcullis.authenticateToken(token)
-      : this.portcullis.authenticate(toHttpRequestLike(request));
+    if (token !== undefined) return this.portcullis.authenticateToken(token);
+    const req = toHttpRequestLike(request);
+    // `authenticateMaybeSync` is optional on the Portcullis interface (test doubles may lack it).
+    return this.portcullis.authenticateMaybeSync !== undefined
+      ? this.portcullis.authenticateMaybeSync(req)
+      : this.portcullis.authenticate(req);
   }
 
   /** Stores the auth state on the request (`request.portcullis`, and `request.user`). */
@@ -168,17 +236,38 @@ export class PortcullisGuard implements CanActivate {
     throw exception;
   }
 
-  /** Decides every rule of the route with core; throws the first denial's error. Returns the allow reasons. */
-  protected async authorize(
+  /**
+   * Decides every rule of the route with core; throws the first denial's error. Returns the allow
+   * reasons — directly when every rule needs only the principal, else (a resource to load, a
+   * `@Policy` class) as a promise. An override may always return a promise.
+   */
+  protected authorize(
     requirements: RouteRequirements,
     auth: GuardAuth,
     request: object,
     context: ExecutionContext,
-  ): Promise<string> {
+  ): string | Promise<string> {
     const route = this.compile(requirements);
+    if (route.ownedResource === undefined && route.classPolicies.length === 0) {
+      // Principal rules and resource-free rules only: nothing to wait for.
+      const reasons: string[] = [];
+      const decisionContext = this.decisionContext(auth, request, context);
+      const check = (rule: Rule): void => {
+        const decision = this.portcullis.decide(rule, decisionContext);
+        if (!decision.allowed) throw decision.error;
+        reasons.push(decision.reason);
+      };
+      route.principalRules.forEach(check);
+      route.resourceRules.forEach(check);
+      return reasons.join('; ');
+    }
+    return this.authorizeWithResources(route, auth, request, context);
+  }
+
+  private decisionContext(auth: GuardAuth, request: object, context: ExecutionContext): DecisionContext {
     const method = methodOf(request);
     const pattern = routePatternOf(request);
-    let decisionContext: DecisionContext = {
+    return {
       principal: auth.principal,
       action: method && pattern ? `${method} ${pattern}` : this.handlerName(context),
       environment: {
@@ -187,6 +276,16 @@ export class PortcullisGuard implements CanActivate {
         params: (request as { params?: unknown }).params ?? {},
       },
     };
+  }
+
+  /** The route's rules when some need I/O: `@OwnedResource` loading, `@Policy` classes. */
+  private async authorizeWithResources(
+    route: CompiledRoute,
+    auth: GuardAuth,
+    request: object,
+    context: ExecutionContext,
+  ): Promise<string> {
+    let decisionContext: DecisionContext = this.decisionContext(auth, request, context);
     const reasons: string[] = [];
     const check = (rule: Rule): void => {
       const decision = this.portcullis.decide(rule, decisionContext);

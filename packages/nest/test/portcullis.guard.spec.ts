@@ -55,7 +55,9 @@ describe('unsupported context types', () => {
       audit.length = 0;
       const guard = new PortcullisGuard(new Reflector(), portcullis, moduleRef, options);
       const token = await issuer.token({ scope: 'orders:read' });
-      const attempt = guard.canActivate(contextOf(type, 'ruled', { headers: { authorization: `Bearer ${token}` } }));
+      const attempt = Promise.resolve(
+        guard.canActivate(contextOf(type, 'ruled', { headers: { authorization: `Bearer ${token}` } })),
+      );
       await expect(attempt).rejects.toBeInstanceOf(PortcullisHttpException);
       const error = (await attempt.catch((e: unknown) => e)) as PortcullisHttpException;
       expect(error.code).toBe('ERR_INTERNAL');
@@ -76,7 +78,7 @@ describe('unsupported context types', () => {
 
   it('@Public handlers are allowed in any context (they need no request)', async () => {
     const guard = new PortcullisGuard(new Reflector(), portcullis, moduleRef, options);
-    await expect(guard.canActivate(contextOf('rpc', 'open'))).resolves.toBe(true);
+    await expect(Promise.resolve(guard.canActivate(contextOf('rpc', 'open')))).resolves.toBe(true);
   });
 
   it('a subclass overriding getRequest()/extractToken() supports another transport', async () => {
