@@ -2,7 +2,7 @@ import { createPortcullis, PortcullisError } from '@portcullis/core';
 import type { Portcullis, PortcullisOptions } from '@portcullis/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { auditRequestInfo } from './internal/audit-request-info.js';
-import { authenticateRequest } from './internal/authenticate-request.js';
+import { authenticateRequestMaybeSync } from './internal/authenticate-request.js';
 import { isPortcullisInstance } from './internal/is-portcullis-instance.js';
 import { markMiddleware } from './internal/portcullis-middleware.js';
 import { compilePublicPaths } from './internal/public-path-matcher.js';
@@ -119,10 +119,18 @@ export function portcullis(first: PortcullisMiddlewareOptions | Portcullis, seco
       next();
       return;
     }
-    authenticateRequest(req).then(
-      () => next(),
-      (error: unknown) => next(error ?? new PortcullisError('ERR_INTERNAL', { reason: 'authentication rejected without a reason' })),
-    );
+    const failed = (error: unknown): void =>
+      next(error ?? new PortcullisError('ERR_INTERNAL', { reason: 'authentication rejected without a reason' }));
+    let outcome: unknown;
+    try {
+      outcome = authenticateRequestMaybeSync(req);
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    // A repeated token is decided in this tick: `next()` without a promise turn.
+    if (outcome instanceof Promise) outcome.then(() => next(), failed);
+    else next();
   };
   Object.defineProperty(gate, 'portcullis', { value: instance, enumerable: true });
   return markMiddleware(gate, { kind: 'gate', description: 'authentication' }) as PortcullisMiddleware;

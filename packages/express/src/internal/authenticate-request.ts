@@ -32,36 +32,67 @@ function toRequestLike(req: Request): HttpRequestLike {
   };
 }
 
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/**
+ * Authenticates a request once per instance: later rules reuse the same outcome. A failure is
+ * audited once (as a deny, with the error code) and rethrown to every caller. On success,
+ * `req.auth` is set as a frozen view.
+ *
+ * Synchronous when core can decide without waiting (a repeated token with a synchronous
+ * revocation store): the `AuthContext` is returned, or the error thrown. Otherwise a promise.
+ */
+export function authenticateRequestMaybeSync(req: Request): AuthContext | Promise<AuthContext> {
+  const state = requestState(req);
+  const instance = portcullisOf(req);
+  const memo = state.authentication;
+  if (memo !== undefined && memo.instance === instance) {
+    // Already decided for this request: the same answer, without a promise when it succeeded.
+    if (state.auth !== undefined && state.authenticatedBy === instance) return state.auth;
+    return memo.result;
+  }
+
+  const succeed = (auth: AuthContext): AuthContext => {
+    state.auth = auth;
+    state.authenticatedBy = instance;
+    req.auth = Object.freeze({ principal: auth.principal, token: auth.token });
+    return auth;
+  };
+  const fail = (error: unknown): never => {
+    instance.auditDecision({ allowed: false, error }, undefined, auditRequestInfo(req));
+    throw error;
+  };
+
+  let outcome: AuthContext | Promise<AuthContext>;
+  try {
+    const request = toRequestLike(req);
+    // `authenticateMaybeSync` is optional on the Portcullis interface (test doubles may lack it).
+    const answer =
+      instance.authenticateMaybeSync !== undefined ? instance.authenticateMaybeSync(request) : instance.authenticate(request);
+    outcome = isPromiseLike(answer) ? Promise.resolve(answer).then(succeed, fail) : succeed(answer);
+  } catch (error) {
+    outcome = Promise.reject(error).catch(fail);
+  }
+  const result = isPromiseLike(outcome) ? outcome : Promise.resolve(outcome);
+  // Callers attach their own handlers; this one only keeps an unobserved failure from being
+  // reported as an unhandled rejection.
+  result.catch(() => undefined);
+  state.authentication = { instance, result };
+  return outcome;
+}
+
 /**
  * Authenticates a request once per instance: later rules reuse the same promise. A failure is
  * audited once (as a deny, with the error code) and rethrown to every caller. On success,
  * `req.auth` is set as a frozen view.
  */
 export function authenticateRequest(req: Request): Promise<AuthContext> {
-  const state = requestState(req);
-  let instance: Portcullis;
   try {
-    instance = portcullisOf(req);
+    const outcome = authenticateRequestMaybeSync(req);
+    return isPromiseLike(outcome) ? outcome : Promise.resolve(outcome);
   } catch (error) {
     return Promise.reject(error);
   }
-  const memo = state.authentication;
-  if (memo !== undefined && memo.instance === instance) return memo.result;
-
-  const result = (async () => {
-    try {
-      const auth = await instance.authenticate(toRequestLike(req));
-      state.auth = auth;
-      req.auth = Object.freeze({ principal: auth.principal, token: auth.token });
-      return auth;
-    } catch (error) {
-      instance.auditDecision({ allowed: false, error }, undefined, auditRequestInfo(req));
-      throw error;
-    }
-  })();
-  // Callers attach their own handlers; this one only keeps an unobserved failure from being
-  // reported as an unhandled rejection.
-  result.catch(() => undefined);
-  state.authentication = { instance, result };
-  return result;
 }

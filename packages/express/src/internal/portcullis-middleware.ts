@@ -51,10 +51,13 @@ export function recordPass(req: Request, fn: unknown, isPublic: boolean): void {
   state.passes.push({ scope: scopeOf(req, fn, state), public: isPublic });
 }
 
+/** What a check decided: a public marker passed, or a rule allowed. */
+type CheckOutcome = 'public' | 'rule';
+
 /**
- * Builds a Portcullis middleware from an async check. The check resolves when the request may
- * continue (`'public'` for public markers, `'rule'` for rules that allowed) and rejects with the
- * error to answer with.
+ * Builds a Portcullis middleware from a check. The check resolves (or returns, when it could decide
+ * synchronously) when the request may continue (`'public'` for public markers, `'rule'` for rules
+ * that allowed) and rejects (or throws) with the error to answer with.
  *
  * Why the plumbing: the returned function never returns a promise (Express 5 would attach a
  * second rejection handler) and never throws; every outcome — including a loader or store that
@@ -62,7 +65,15 @@ export function recordPass(req: Request, fn: unknown, isPublic: boolean): void {
  * `next(error)` call, so a request can neither hang on an error nor slip through on one. That
  * holds on Express 4 too, which ignores returned promises.
  */
-export function defineCheck(info: MiddlewareInfo, check: (req: Request, res: Response) => Promise<'public' | 'rule'>): RequestHandler {
+export function defineCheck(info: MiddlewareInfo, check: (req: Request, res: Response) => Promise<CheckOutcome>): RequestHandler;
+export function defineCheck(
+  info: MiddlewareInfo,
+  check: (req: Request, res: Response) => CheckOutcome | Promise<CheckOutcome>,
+): RequestHandler;
+export function defineCheck(
+  info: MiddlewareInfo,
+  check: (req: Request, res: Response) => CheckOutcome | Promise<CheckOutcome>,
+): RequestHandler {
   const middleware = function portcullisCheck(req: Request, res: Response, next: NextFunction): void {
     let settled = false;
     const settle = (error?: unknown): void => {
@@ -71,25 +82,31 @@ export function defineCheck(info: MiddlewareInfo, check: (req: Request, res: Res
       if (error === undefined) next();
       else next(error);
     };
-    let running: Promise<'public' | 'rule'>;
+    const pass = (outcome: CheckOutcome): void => {
+      try {
+        recordPass(req, middleware, outcome === 'public');
+      } catch (error) {
+        // Without a recorded pass a deny-by-default router would refuse the route anyway;
+        // answer the failure instead of letting it become an unhandled rejection.
+        settle(error ?? new PortcullisError('ERR_INTERNAL'));
+        return;
+      }
+      settle();
+    };
+    let running: CheckOutcome | Promise<CheckOutcome>;
     try {
       running = check(req, res);
     } catch (error) {
       running = Promise.reject(error);
     }
-    running.then(
-      (outcome) => {
-        try {
-          recordPass(req, middleware, outcome === 'public');
-        } catch (error) {
-          // Without a recorded pass a deny-by-default router would refuse the route anyway;
-          // answer the failure instead of letting it become an unhandled rejection.
-          settle(error ?? new PortcullisError('ERR_INTERNAL'));
-          return;
-        }
-        settle();
-      },
-      (error: unknown) => settle(error ?? new PortcullisError('ERR_INTERNAL', { reason: 'a check rejected without a reason' })),
+    // A check that decided synchronously (a repeated token, rules on the principal only) passes
+    // in this tick; `next()` is still called exactly once.
+    if (running === 'public' || running === 'rule') {
+      pass(running);
+      return;
+    }
+    Promise.resolve(running).then(pass, (error: unknown) =>
+      settle(error ?? new PortcullisError('ERR_INTERNAL', { reason: 'a check rejected without a reason' })),
     );
   };
   return markMiddleware(middleware, info);

@@ -32,6 +32,8 @@ export interface RequestState {
   authentication: { readonly instance: Portcullis; readonly result: Promise<AuthContext> } | undefined;
   /** The verified authentication, once known. */
   auth: AuthContext | undefined;
+  /** The instance `auth` came from (a later instance's pending authentication must not reuse it). */
+  authenticatedBy: Portcullis | undefined;
   /** The resource loaded by `requireOwnership`, for later rules (policies, tenant) and handlers. */
   resource: { readonly value: unknown } | undefined;
   /** Checks that passed so far. */
@@ -49,7 +51,15 @@ export function requestState(req: object): RequestState {
   const carrier = req as Carrier;
   let state = carrier[STATE];
   if (state === undefined) {
-    state = { portcullis: undefined, authentication: undefined, auth: undefined, resource: undefined, passes: [], routers: [] };
+    state = {
+      portcullis: undefined,
+      authentication: undefined,
+      auth: undefined,
+      authenticatedBy: undefined,
+      resource: undefined,
+      passes: [],
+      routers: [],
+    };
     // Non-enumerable: it must not show up when an app logs or serialises the request.
     Object.defineProperty(carrier, STATE, { value: state, enumerable: false, configurable: false, writable: false });
   }

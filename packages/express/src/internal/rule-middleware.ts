@@ -1,6 +1,6 @@
-import type { Rule } from '@portcullis/core';
+import type { AuthContext, Rule } from '@portcullis/core';
 import type { RequestHandler } from 'express';
-import { authenticateRequest, portcullisOf } from './authenticate-request.js';
+import { authenticateRequestMaybeSync, portcullisOf } from './authenticate-request.js';
 import { decisionContext, enforce } from './decide-request.js';
 import { defineCheck } from './portcullis-middleware.js';
 
@@ -21,11 +21,15 @@ export type RuleMiddleware<R = unknown> = RequestHandler & { readonly rule: Rule
  * or answer with the rule's error. The decision itself is always the core's.
  */
 export function ruleMiddleware<R>(rule: Rule<R>): RuleMiddleware<R> {
-  const middleware = defineCheck({ kind: rule.kind, description: rule.description }, async (req) => {
+  const middleware = defineCheck({ kind: rule.kind, description: rule.description }, (req) => {
     const instance = portcullisOf(req);
-    const auth = await authenticateRequest(req);
-    enforce(instance, rule, decisionContext<R>(req, auth), auth, req);
-    return 'rule';
+    const decideFor = (auth: AuthContext): 'rule' => {
+      enforce(instance, rule, decisionContext<R>(req, auth), auth, req);
+      return 'rule';
+    };
+    // Synchronous for a request already authenticated (by the gate) or a repeated token.
+    const auth = authenticateRequestMaybeSync(req);
+    return auth instanceof Promise ? auth.then(decideFor) : decideFor(auth);
   });
   Object.defineProperty(middleware, 'rule', { value: rule, enumerable: true });
   return middleware as RuleMiddleware<R>;
