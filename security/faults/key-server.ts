@@ -107,10 +107,11 @@ export async function startKeyServer(): Promise<KeyServer> {
     },
     async close() {
       server.resume();
+      child.stdin?.destroy();
       if (child.exitCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
       child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000).unref())]);
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };

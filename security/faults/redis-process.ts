@@ -72,7 +72,7 @@ export async function startRedis(binary: string): Promise<RedisProcess> {
     paused = false;
     const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
     c.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000).unref())]);
     if (c.exitCode === null) c.kill('SIGKILL');
   };
   await launch();

@@ -33,7 +33,7 @@ export type Mutation =
 
 const b64u = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64url');
 
-/** Applies a mutation; `undefined` when it would leave the token unchanged. */
+/** Applies a mutation; `undefined` when it would leave the token unchanged (or only padded with whitespace). */
 export function applyMutation(token: string, m: Mutation): string | undefined {
   const parts = token.split('.');
   let out: string;
@@ -99,5 +99,7 @@ export function applyMutation(token: string, m: Mutation): string | undefined {
       out = parts.join('.');
       break;
   }
-  return out === token ? undefined : out;
+  // Leading or trailing whitespace is not a token mutation: `Bearer  <t>` is valid (1*SP) and HTTP
+  // parsers strip trailing whitespace from header values.
+  return out === token || out.trim() === token ? undefined : out;
 }

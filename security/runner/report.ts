@@ -10,6 +10,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORPUS, pendingReason } from '../corpus/index.js';
+import { FINDINGS } from '../corpus/findings.js';
 import { GROUP_TITLES } from '../corpus/types.js';
 import type { CorpusCase, GroupId } from '../corpus/types.js';
 import { TARGET_NAMES } from '../targets/target-handle.js';
@@ -96,7 +97,7 @@ export function summaryText(report: MergedReport): string {
 
 const ICON: Readonly<Record<CaseOutcome, string>> = { passed: 'pass', failed: '**FAIL**', pending: 'pending' };
 const cellText = (cell: CaseResult | undefined) => (cell ? ICON[cell.outcome] : '—');
-const md = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+const md = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, '<br>');
 
 /** REPORT.md. */
 export function renderReport(report: MergedReport, meta: { readonly node: string; readonly generatedAt: string }): string {
@@ -132,6 +133,11 @@ export function renderReport(report: MergedReport, meta: { readonly node: string
   out.push('');
   if (failures.length === 0) out.push('None.');
   for (const f of failures) out.push(`- **#${f.id} [${f.target}]** ${md(f.detail ?? '')}`);
+  const analysed = [...new Set(failures.map((f) => f.id))].filter((id) => FINDINGS[id]);
+  if (analysed.length) {
+    out.push('', '### Analysis', '');
+    for (const id of analysed) out.push(`- **#${id}** ${md(FINDINGS[id]!)}`);
+  }
   out.push('');
   out.push('## Cases by group');
   const byGroup = new Map<GroupId, CorpusCase[]>();
