@@ -27,7 +27,10 @@ export interface HttpRow {
   readonly rps: number;
   readonly p50: number;
   readonly p99: number;
-  /** Median over rounds of (this ÷ the bare server of the platform in the same round); 1 for bare rows. */
+  /**
+   * Median over rounds of (this ÷ the platform's bare rate in the same round, the mean of the bare
+   * runs just before and after the platform's block); 1 for bare rows.
+   */
   readonly ratio: number;
   readonly rounds: readonly number[];
   /** Resident memory of the server after its last measurement, and its peak, MiB. */
@@ -113,8 +116,9 @@ async function sanity(server: Running, pool: TokenPool): Promise<{ passed: boole
 
 /**
  * Starts every server (pinned to the server core) and the load generator (on the other core),
- * checks each server's answers, then measures every (server, scenario) pair in `rounds` rounds,
- * each round in a rotated order; reports medians and guarded ÷ bare ratios paired by round.
+ * checks each server's answers, then measures every (server, scenario) pair in `rounds` rounds —
+ * per platform: bare, the guarded servers, bare again — and reports medians and guarded ÷ bare
+ * ratios paired with the bare runs around them.
  */
 export async function runHttp(
   pool: TokenPool,
@@ -151,91 +155,112 @@ export async function runHttp(
       }
     }
 
-    const jobs = running.flatMap((server) => server.variant.scenarios.map((scenario) => ({ server, scenario })));
-    const samples = new Map<
-      string,
-      { results: LoadResult[]; rss: number; peak: number; hits: number; misses: number }
-    >();
+    interface Samples {
+      results: LoadResult[];
+      /** Guarded rows: this round's bare rate (mean of the bare runs just before and after the block). */
+      bareRps: number[];
+      rss: number;
+      peak: number;
+      hits: number;
+      misses: number;
+    }
+    const samples = new Map<string, Samples>();
     const key = (id: string, scenario: Scenario): string => `${id}|${scenario}`;
+    const platforms = [...new Set(running.map((s) => s.variant.platform))];
+
+    const measure = async (server: Running, scenario: Scenario, round: number): Promise<LoadResult> => {
+      const stats = () =>
+        ask<ChildMessage & { hits: number; misses: number }>(
+          server.child,
+          { type: 'stats' },
+          'stats',
+          10_000,
+          server.variant.id,
+        );
+      const before = await stats();
+      const run: LoadRun = {
+        type: 'run',
+        url: server.url,
+        scenario,
+        connections: config.http.connections,
+        warmupS: round === 0 ? config.http.warmupFirstS : config.http.warmupS,
+        durationS: config.http.durationS,
+      };
+      const budget = (run.warmupS + run.durationS) * 1000 * 3 + 30_000;
+      const { result } = await ask<ChildMessage & { result: LoadResult }>(loadgen, run, 'done', budget, 'loadgen');
+      const after = await stats();
+      const memory = readRss(server.child.pid);
+      const entry = samples.get(key(server.variant.id, scenario)) ?? {
+        results: [],
+        bareRps: [],
+        rss: 0,
+        peak: 0,
+        hits: 0,
+        misses: 0,
+      };
+      entry.results.push(result);
+      entry.rss = memory?.rssMiB ?? Number.NaN;
+      entry.peak = memory?.peakMiB ?? Number.NaN;
+      entry.hits += after.hits - before.hits;
+      entry.misses += after.misses - before.misses;
+      samples.set(key(server.variant.id, scenario), entry);
+      log(
+        `  round ${round + 1}/${config.http.rounds} ${server.variant.id.padEnd(32)} ${scenario.padEnd(8)} ` +
+          `${Math.round(result.rps).toString().padStart(6)} req/s  p99 ${result.p99} ms  loadgen ${Math.round(result.loadgenCpu)}%`,
+      );
+      return result;
+    };
+
+    // Each round measures platform by platform: bare, then that platform's guarded servers (in a
+    // rotated order), then bare again. Each guarded number is paired with the mean of the two bare
+    // runs around it, seconds apart, so load from other processes that comes and goes over tens of
+    // seconds hits both sides of the ratio alike.
     for (let round = 0; round < config.http.rounds; round++) {
-      const order = rotate(jobs, round * Math.max(1, Math.floor(jobs.length / config.http.rounds)));
-      for (const { server, scenario } of order) {
-        const before = await ask<ChildMessage & { hits: number; misses: number }>(
-          server.child,
-          { type: 'stats' },
-          'stats',
-          10_000,
-          server.variant.id,
-        );
-        const run: LoadRun = {
-          type: 'run',
-          url: server.url,
-          scenario,
-          connections: config.http.connections,
-          warmupS: round === 0 ? config.http.warmupFirstS : config.http.warmupS,
-          durationS: config.http.durationS,
-        };
-        const budget = (run.warmupS + run.durationS) * 1000 * 3 + 30_000;
-        const { result } = await ask<ChildMessage & { result: LoadResult }>(loadgen, run, 'done', budget, 'loadgen');
-        const after = await ask<ChildMessage & { hits: number; misses: number }>(
-          server.child,
-          { type: 'stats' },
-          'stats',
-          10_000,
-          server.variant.id,
-        );
-        const memory = readRss(server.child.pid);
-        const entry = samples.get(key(server.variant.id, scenario)) ?? {
-          results: [],
-          rss: 0,
-          peak: 0,
-          hits: 0,
-          misses: 0,
-        };
-        entry.results.push(result);
-        entry.rss = memory?.rssMiB ?? Number.NaN;
-        entry.peak = memory?.peakMiB ?? Number.NaN;
-        entry.hits += after.hits - before.hits;
-        entry.misses += after.misses - before.misses;
-        samples.set(key(server.variant.id, scenario), entry);
-        log(
-          `  round ${round + 1}/${config.http.rounds} ${server.variant.id.padEnd(32)} ${scenario.padEnd(8)} ` +
-            `${Math.round(result.rps).toString().padStart(6)} req/s  p99 ${result.p99} ms  loadgen ${Math.round(result.loadgenCpu)}%`,
-        );
+      for (const platform of rotate(platforms, round)) {
+        const bare = running.find((s) => s.variant.platform === platform && s.variant.kind === 'bare');
+        const guarded = running
+          .filter((s) => s.variant.platform === platform && s.variant.kind !== 'bare')
+          .flatMap((server) => server.variant.scenarios.map((scenario) => ({ server, scenario })));
+        const first = bare === undefined ? undefined : await measure(bare, 'repeated', round);
+        const block: Array<{ id: string; scenario: Scenario }> = [];
+        for (const { server, scenario } of rotate(guarded, round)) {
+          await measure(server, scenario, round);
+          block.push({ id: server.variant.id, scenario });
+        }
+        const last = bare === undefined ? undefined : await measure(bare, 'repeated', round);
+        const bareRps = first === undefined || last === undefined ? Number.NaN : (first.rps + last.rps) / 2;
+        for (const { id, scenario } of block) samples.get(key(id, scenario))!.bareRps.push(bareRps);
       }
     }
 
     const rows: HttpRow[] = [];
-    for (const { server, scenario } of jobs) {
+    for (const server of running) {
       const variant = server.variant;
-      const entry = samples.get(key(variant.id, scenario))!;
-      const bare = samples.get(
-        key(VARIANTS.find((v) => v.platform === variant.platform && v.kind === 'bare')!.id, 'repeated'),
-      );
-      const perRound = entry.results.map((r, i) =>
-        bare?.results[i] === undefined ? Number.NaN : r.rps / bare.results[i].rps,
-      );
-      rows.push({
-        id: variant.id,
-        platform: variant.platform,
-        label: variant.label,
-        kind: variant.kind,
-        extra: variant.extra === true,
-        scenario,
-        rps: median(entry.results.map((r) => r.rps)),
-        p50: median(entry.results.map((r) => r.p50)),
-        p99: median(entry.results.map((r) => r.p99)),
-        ratio: variant.kind === 'bare' ? 1 : median(perRound),
-        rounds: entry.results.map((r) => Math.round(r.rps)),
-        rssMiB: entry.rss,
-        peakRssMiB: entry.peak,
-        non2xx: entry.results.reduce((sum, r) => sum + r.non2xx, 0),
-        errors: entry.results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
-        loadgenCpu: Math.max(...entry.results.map((r) => r.loadgenCpu)),
-        ...(variant.kind === 'portcullis' || variant.kind === 'prototype'
-          ? { cache: { hits: entry.hits, misses: entry.misses } }
-          : {}),
-      });
+      for (const scenario of variant.scenarios) {
+        const entry = samples.get(key(variant.id, scenario))!;
+        const perRound = entry.results.map((r, i) => r.rps / (entry.bareRps[i] ?? Number.NaN));
+        rows.push({
+          id: variant.id,
+          platform: variant.platform,
+          label: variant.label,
+          kind: variant.kind,
+          extra: variant.extra === true,
+          scenario,
+          rps: median(entry.results.map((r) => r.rps)),
+          p50: median(entry.results.map((r) => r.p50)),
+          p99: median(entry.results.map((r) => r.p99)),
+          ratio: variant.kind === 'bare' ? 1 : median(perRound),
+          rounds: entry.results.map((r) => Math.round(r.rps)),
+          rssMiB: entry.rss,
+          peakRssMiB: entry.peak,
+          non2xx: entry.results.reduce((sum, r) => sum + r.non2xx, 0),
+          errors: entry.results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
+          loadgenCpu: Math.max(...entry.results.map((r) => r.loadgenCpu)),
+          ...(variant.kind === 'portcullis' || variant.kind === 'prototype'
+            ? { cache: { hits: entry.hits, misses: entry.misses } }
+            : {}),
+        });
+      }
     }
     return { rows, pending, sanity: sanityResults };
   } finally {

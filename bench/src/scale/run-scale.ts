@@ -3,7 +3,7 @@ import { SERVER_CPU, spawnNode, stopChild, waitFor } from '../lib/child.js';
 import type { ChildMessage } from '../lib/child.js';
 import type { RunConfig } from '../lib/config.js';
 import type { CacheMixRow } from './cache-mix.js';
-import type { RevocationScale } from './revocation-scale.js';
+import type { RevocationScale, RevocationVersusMap } from './revocation-scale.js';
 import type { ScaleStart } from './scale-child.js';
 import type { StampedeRow } from './stampede.js';
 
@@ -11,8 +11,8 @@ export interface ScaleResult {
   readonly stampede: readonly StampedeRow[];
   readonly cacheMix: readonly CacheMixRow[];
   readonly revocation: RevocationScale;
-  /** The same fill and lookups on a plain Map: the floor `revocation` is judged against. */
-  readonly revocationFloor: RevocationScale;
+  /** isRevoked next to a plain Map of the same keys: the floor the lookup goal is judged against. */
+  readonly revocationVersusMap: RevocationVersusMap;
 }
 
 async function runPart<T>(config: RunConfig, part: ScaleStart['part']): Promise<T> {
@@ -36,6 +36,9 @@ async function runPart<T>(config: RunConfig, part: ScaleStart['part']): Promise<
 export async function runScale(config: RunConfig): Promise<ScaleResult> {
   const { stampede, cacheMix } = await runPart<Pick<ScaleResult, 'stampede' | 'cacheMix'>>(config, 'keys-and-cache');
   const { revocation } = await runPart<Pick<ScaleResult, 'revocation'>>(config, 'revocation');
-  const { revocationFloor } = await runPart<Pick<ScaleResult, 'revocationFloor'>>(config, 'revocation-floor');
-  return { stampede, cacheMix, revocation, revocationFloor };
+  const { revocationVersusMap } = await runPart<Pick<ScaleResult, 'revocationVersusMap'>>(
+    config,
+    'revocation-versus-map',
+  );
+  return { stampede, cacheMix, revocation, revocationVersusMap };
 }

@@ -1,7 +1,7 @@
 // Child process: the scale suite (started with --expose-gc, pinned to the measured core).
 import { reportFailures, tell } from '../lib/child.js';
 import { runCacheMix } from './cache-mix.js';
-import { runRevocationScale } from './revocation-scale.js';
+import { runRevocationScale, runRevocationVersusMap } from './revocation-scale.js';
 import { runStampede } from './stampede.js';
 
 export interface ScaleStart {
@@ -9,9 +9,9 @@ export interface ScaleStart {
   /**
    * `keys-and-cache`: stampede and cache mix; `revocation`: the 1 M store, alone in a fresh
    * process so that no earlier work has already grown (or shrunk) the heap it is measured against;
-   * `revocation-floor`: the same fill into a plain Map, in another fresh process.
+   * `revocation-versus-map`: the store next to a plain Map of the same keys (lookup floor).
    */
-  readonly part: 'keys-and-cache' | 'revocation' | 'revocation-floor';
+  readonly part: 'keys-and-cache' | 'revocation' | 'revocation-versus-map';
   readonly stampedeCallers: number;
   readonly revokedJtis: number;
   readonly mixUsers: number;
@@ -22,9 +22,9 @@ reportFailures('scale');
 process.once('message', (message: ScaleStart) => {
   void (async () => {
     if (message.part === 'revocation') {
-      tell({ type: 'result', revocation: runRevocationScale(message.revokedJtis, 'store') });
-    } else if (message.part === 'revocation-floor') {
-      tell({ type: 'result', revocationFloor: runRevocationScale(message.revokedJtis, 'plain-map') });
+      tell({ type: 'result', revocation: runRevocationScale(message.revokedJtis) });
+    } else if (message.part === 'revocation-versus-map') {
+      tell({ type: 'result', revocationVersusMap: runRevocationVersusMap(message.revokedJtis) });
     } else {
       const stampede = await runStampede(message.stampedeCallers);
       const cacheMix = await runCacheMix(message.mixUsers, message.mixRequests);
