@@ -126,8 +126,8 @@ export async function fuzzCore(
     try {
       await portcullis.authenticate({ headers: { authorization }, rawHeaders: ['Authorization', authorization], method: 'GET', url: '/orders/o-a1' });
     } catch (error) {
-      if (!isPortcullisError(error)) throw new Error(`non-Portcullis error: ${(error as Error)?.name}: ${(error as Error)?.message}`);
-      if (!REFUSALS.has(error.code)) throw new Error(`unexpected code ${error.code}`);
+      if (!isPortcullisError(error)) throw new Error(`non-Portcullis error: ${(error as Error)?.name}: ${(error as Error)?.message}`, { cause: error });
+      if (!REFUSALS.has(error.code)) throw new Error(`unexpected code ${error.code}`, { cause: error });
       return error.code;
     }
     if (mustRefuse) throw new Error('ALLOWED');
