@@ -1,5 +1,6 @@
 // `npm run compare-core -w @portcullis/bench -- <git-ref> [--quick]`: A/B of the verifier hot path
-// between the built working tree (packages/core/dist) and @portcullis/core as of <git-ref>.
+// between the working tree (packages/core/dist, rebuilt by the npm script) and @portcullis/core as
+// of <git-ref>.
 // The ref's packages/core is exported with `git archive` into a temporary directory (no worktree,
 // no change to the repository), compiled there with the workspace's TypeScript, and both builds
 // are timed in one process, in alternating rounds, on the same tokens. Prints a Markdown table.
@@ -74,9 +75,12 @@ try {
   }
   const one = await issuer.token({}, { alg: 'RS256', expiresIn: 3600 });
   const oneBytes = Buffer.from(`Bearer ${one}`, 'latin1');
+  // Pairs: each group pushes the ref's subject, then the working tree's (the table reads them in twos).
   for (const [name, core] of builds) {
     const verifier = core.createAccessTokenVerifier(issuer.verifierOptions());
     subjects.push({ group: 'verify, cache hit', name, async: true, op: () => verifier.verify(one) });
+  }
+  for (const [name, core] of builds) {
     const portcullis = core.createPortcullis(issuer.verifierOptions());
     subjects.push({
       group: 'authenticate(req), cache hit',
