@@ -50,6 +50,20 @@ function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
+/** Minimum and maximum RSS per window of `seconds` (the GC sawtooth hides or fakes trends in single samples). */
+function windows(samples: ReadonlyArray<readonly [number, number]>, seconds: number): Array<{ from: number; min: number; max: number }> {
+  const out: Array<{ from: number; min: number; max: number }> = [];
+  for (const [t, y] of samples) {
+    const from = Math.floor(t / seconds) * seconds;
+    const w = out.find((x) => x.from === from);
+    if (w) {
+      w.min = Math.min(w.min, y);
+      w.max = Math.max(w.max, y);
+    } else out.push({ from, min: y, max: y });
+  }
+  return out;
+}
+
 /** Least-squares slope of (t seconds, y) in y-units per minute. */
 function slopePerMinute(samples: ReadonlyArray<readonly [number, number]>): number {
   const n = samples.length;
@@ -258,6 +272,10 @@ it(`soak: ${SECONDS} s of mixed traffic at ${RATE} req/s against the orders API 
     latencies.sort((a, b) => a - b);
     const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
     const rssAfterWarmUp = steady[0]?.[1] ?? rssStart;
+    // Trend of the per-window floors and peaks after warm-up: a leak raises both.
+    const perWindow = windows(steady, 180);
+    const floorSlope = slopePerMinute(perWindow.map((w) => [w.from, w.min] as const));
+    const peakSlope = slopePerMinute(perWindow.map((w) => [w.from, w.max] as const));
     const passed = unexpectedTotal === 0 && leaks.length === 0;
     const rows = [...perName].sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => `| ${name} | ${s.sent} | ${s.unexpected} |`);
     saveLongRun({
@@ -272,7 +290,8 @@ it(`soak: ${SECONDS} s of mixed traffic at ${RATE} req/s against the orders API 
         '',
         `- requests: **${sent}**, unexpected answers (wrong status, 5xx, timeout, reset): **${unexpectedTotal}**`,
         `- tokens found in the server's log stream (${logLines} lines): **${leaks.length}**`,
-        `- server RSS: start ${rssStart.toFixed(1)} MiB, after ${WARM_UP_S} s warm-up ${rssAfterWarmUp.toFixed(1)} MiB, end ${rssEnd.toFixed(1)} MiB; slope after warm-up **${slope.toFixed(2)} MiB/min** (least squares over ${steady.length} samples, one per 10 s)`,
+        `- server RSS: start ${rssStart.toFixed(1)} MiB, after ${WARM_UP_S} s warm-up ${rssAfterWarmUp.toFixed(1)} MiB, end ${rssEnd.toFixed(1)} MiB; slope after warm-up ${slope.toFixed(2)} MiB/min (least squares over ${steady.length} samples, one per 10 s — sensitive to where the GC sawtooth ends)`,
+        `- RSS per 3-minute window after warm-up (about one GC sawtooth period) (min–max MiB): ${perWindow.map((w) => `${w.from}s ${w.min.toFixed(0)}–${w.max.toFixed(0)}`).join(', ')}; trend of the floors **${floorSlope.toFixed(2)} MiB/min**, of the peaks **${peakSlope.toFixed(2)} MiB/min**`,
         `- latency (client side, loopback, reported not asserted): p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, max ${maxLatency} ms`,
         '',
         '| request kind | sent | unexpected |',
@@ -283,7 +302,7 @@ it(`soak: ${SECONDS} s of mixed traffic at ${RATE} req/s against the orders API 
         '',
         'RSS samples (s, MiB): ' + samples.map(([t, y]) => `${t.toFixed(0)}:${y.toFixed(1)}`).join(' '),
       ].join('\n'),
-      data: { seconds: SECONDS, rate: RATE, sent, skipped, unexpected: unexpectedTotal, leaks: leaks.length, rssStart, rssAfterWarmUp, rssEnd, slopeMiBPerMin: slope, samples, perName: Object.fromEntries(perName), p50: pct(0.5), p99: pct(0.99), maxLatency },
+      data: { seconds: SECONDS, rate: RATE, sent, skipped, unexpected: unexpectedTotal, leaks: leaks.length, rssStart, rssAfterWarmUp, rssEnd, slopeMiBPerMin: slope, floorSlopeMiBPerMin: floorSlope, peakSlopeMiBPerMin: peakSlope, windows: perWindow, samples, perName: Object.fromEntries(perName), p50: pct(0.5), p99: pct(0.99), maxLatency },
     });
     process.stderr.write(`soak done: ${sent} requests, ${unexpectedTotal} unexpected, RSS ${rssStart.toFixed(1)} → ${rssEnd.toFixed(1)} MiB (slope ${slope.toFixed(2)} MiB/min)\n`);
     expect(unexpected).toEqual([]);
@@ -291,7 +310,7 @@ it(`soak: ${SECONDS} s of mixed traffic at ${RATE} req/s against the orders API 
   } finally {
     agent.destroy();
     if (child.exitCode === null) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      const exited = new Promise<void>((r) => child.once('close', () => r()));
       child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000).unref())]);
       if (child.exitCode === null) child.kill('SIGKILL');
