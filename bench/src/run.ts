@@ -92,6 +92,13 @@ notes.push(
   `Micro numbers are single-threaded on one core; async subjects (Portcullis, jose) are awaited one at a time, so their WebCrypto work does not spread over libuv threads.`,
   `The machine is shared: other processes may compete for the two cores (load average ${loadBefore} before, ${loadAfter} after). Compare rows of one run, not runs.`,
 );
+const unsaturated = http?.rows.filter((r) => r.kind === 'bare' && r.serverCpu < 85) ?? [];
+if (unsaturated.length > 0) {
+  notes.push(
+    `Bare servers below 85 % CPU while loaded: ${unsaturated.map((r) => `${r.id} (${formatNumber(r.serverCpu)} %)`).join(', ')}. ` +
+      "The load generator, sharing core 0 with other processes, set the pace there; guarded ÷ bare is then closer to 1 than the servers' own costs would make it.",
+  );
+}
 const saturated = http?.rows.filter((r) => r.loadgenCpu >= 90) ?? [];
 if (saturated.length > 0) {
   notes.push(

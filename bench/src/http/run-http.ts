@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ask, LOADGEN_CPU, readRss, SERVER_CPU, spawnNode, stopChild, waitFor } from '../lib/child.js';
+import { ask, LOADGEN_CPU, readCpuSeconds, readRss, SERVER_CPU, spawnNode, stopChild, waitFor } from '../lib/child.js';
 import type { ChildMessage } from '../lib/child.js';
 import type { RunConfig } from '../lib/config.js';
 import type { TokenPool } from '../lib/pool.js';
@@ -40,6 +40,11 @@ export interface HttpRow {
   readonly errors: number;
   /** Highest load-generator CPU seen for this row, % of one core. */
   readonly loadgenCpu: number;
+  /**
+   * Median server CPU while loaded, % of its core. Well under 100 means the server waited for
+   * requests: the load generator (sharing its core with other processes) set the pace, not the server.
+   */
+  readonly serverCpu: number;
   /** Portcullis rows: verified-token cache outcomes counted by the route handler in this scenario. */
   readonly cache?: { readonly hits: number; readonly misses: number };
 }
@@ -157,6 +162,7 @@ export async function runHttp(
 
     interface Samples {
       results: LoadResult[];
+      serverCpu: number[];
       /** Guarded rows: this round's bare rate (mean of the bare runs just before and after the block). */
       bareRps: number[];
       rss: number;
@@ -187,11 +193,19 @@ export async function runHttp(
         durationS: config.http.durationS,
       };
       const budget = (run.warmupS + run.durationS) * 1000 * 3 + 30_000;
+      const cpuBefore = readCpuSeconds(server.child.pid);
+      const wallBefore = performance.now();
       const { result } = await ask<ChildMessage & { result: LoadResult }>(loadgen, run, 'done', budget, 'loadgen');
+      const cpuAfter = readCpuSeconds(server.child.pid);
+      const serverCpu =
+        cpuBefore === undefined || cpuAfter === undefined
+          ? Number.NaN
+          : ((cpuAfter - cpuBefore) * 100_000) / (performance.now() - wallBefore);
       const after = await stats();
       const memory = readRss(server.child.pid);
       const entry = samples.get(key(server.variant.id, scenario)) ?? {
         results: [],
+        serverCpu: [],
         bareRps: [],
         rss: 0,
         peak: 0,
@@ -199,6 +213,7 @@ export async function runHttp(
         misses: 0,
       };
       entry.results.push(result);
+      entry.serverCpu.push(serverCpu);
       entry.rss = memory?.rssMiB ?? Number.NaN;
       entry.peak = memory?.peakMiB ?? Number.NaN;
       entry.hits += after.hits - before.hits;
@@ -206,7 +221,7 @@ export async function runHttp(
       samples.set(key(server.variant.id, scenario), entry);
       log(
         `  round ${round + 1}/${config.http.rounds} ${server.variant.id.padEnd(32)} ${scenario.padEnd(8)} ` +
-          `${Math.round(result.rps).toString().padStart(6)} req/s  p99 ${result.p99} ms  loadgen ${Math.round(result.loadgenCpu)}%`,
+          `${Math.round(result.rps).toString().padStart(6)} req/s  p99 ${result.p99} ms  server ${Math.round(serverCpu)}%  loadgen ${Math.round(result.loadgenCpu)}%`,
       );
       return result;
     };
@@ -256,6 +271,7 @@ export async function runHttp(
           non2xx: entry.results.reduce((sum, r) => sum + r.non2xx, 0),
           errors: entry.results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
           loadgenCpu: Math.max(...entry.results.map((r) => r.loadgenCpu)),
+          serverCpu: median(entry.serverCpu),
           ...(variant.kind === 'portcullis' || variant.kind === 'prototype'
             ? { cache: { hits: entry.hits, misses: entry.misses } }
             : {}),

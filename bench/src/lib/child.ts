@@ -134,3 +134,19 @@ export function reportFailures(label: string): void {
   // The parent going away (Ctrl-C, crash) must not leave servers behind.
   process.on('disconnect', () => process.exit(0));
 }
+
+/** CPU time (user + system) a process has used so far, in seconds, from /proc; `undefined` off Linux. */
+export function readCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ: 100 on every Linux that matters; `getconf CLK_TCK` confirms it. */
+const CLOCK_TICKS = 100;

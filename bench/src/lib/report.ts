@@ -61,6 +61,7 @@ function httpTables(rows: readonly HttpRow[], compact: boolean, poolSize: number
           'RSS MiB',
           'rounds req/s',
           'cache hits',
+          'server CPU',
           'loadgen CPU',
         ];
     out.push(
@@ -85,6 +86,7 @@ function httpTables(rows: readonly HttpRow[], compact: boolean, poolSize: number
             formatNumber(r.rssMiB),
             r.rounds.join(' / '),
             cache,
+            `${formatNumber(r.serverCpu)} %`,
             `${formatNumber(r.loadgenCpu)} %`,
           ];
         }),
