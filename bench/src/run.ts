@@ -96,7 +96,7 @@ const unsaturated = http?.rows.filter((r) => r.kind === 'bare' && r.serverCpu < 
 if (unsaturated.length > 0) {
   notes.push(
     `Bare servers below 85 % CPU while loaded: ${unsaturated.map((r) => `${r.id} (${formatNumber(r.serverCpu)} %)`).join(', ')}. ` +
-      "The load generator, sharing core 0 with other processes, set the pace there; guarded ÷ bare is then closer to 1 than the servers' own costs would make it.",
+      'Either the server did not get its core (other processes run on both cores) or the load generator, sharing core 0 with them, set the pace; both make guarded ÷ bare less reliable.',
   );
 }
 const saturated = http?.rows.filter((r) => r.loadgenCpu >= 90) ?? [];
