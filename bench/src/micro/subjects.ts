@@ -407,6 +407,30 @@ export function buildSubjects({ pool, missCacheEntries, internals }: MicroContex
       },
     });
   }
+  // Two ways to check a token's characters and find its dots (replicas, for the proposals).
+  const alphabet = new Uint8Array(128);
+  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_') alphabet[c.charCodeAt(0)] = 1;
+  subjects.push({
+    group: 'breakdown',
+    name: 'shape scan: charCodeAt loop over the token (replica)',
+    async: false,
+    op: () => {
+      let dots = 0;
+      for (let i = 0; i < one.length; i++) {
+        const c = one.charCodeAt(i);
+        if (c === 0x2e) dots++;
+        else if (c >= 128 || alphabet[c] === 0) fail('bad character');
+      }
+      return dots;
+    },
+  });
+  const shape = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/;
+  subjects.push({
+    group: 'breakdown',
+    name: 'shape scan: one anchored RegExp test + two indexOf',
+    async: false,
+    op: () => shape.test(one) && one.indexOf('.', one.indexOf('.') + 1),
+  });
   subjects.push({
     group: 'breakdown',
     name: 'jose decodeJwt (decode, no verification)',
