@@ -5,8 +5,9 @@ import { action, getWith, lazy } from './steps.js';
 import type { CorpusCase } from './types.js';
 
 const INTROSPECTION = 'Introspection (RFC 7662, opaque-token mode) is not implemented yet (SPEC: comes in later work)';
-const AS_SIDE =
-  'Authorization-server behaviour (apps/auth-server, oidc-provider), not a resource-server property: covered by apps/auth-server/test/e2e (refresh-token, revocation-introspection specs), not by this suite';
+/** Sample-AS cases run once, against apps/auth-server, in the orders-api column (the reference stack). */
+const AS_ONCE = { pending: 'n/a on the SPEC target app: an authorization-server case, run once against apps/auth-server and reported in the orders-api column' };
+const AS_CASE = { runner: 'auth-server' as const, targets: { 'nest-express': AS_ONCE, 'nest-fastify': AS_ONCE, express: AS_ONCE } };
 
 export const B9: readonly CorpusCase[] = [
   {
@@ -72,8 +73,15 @@ export const B9: readonly CorpusCase[] = [
   { id: 136, group: 'B9', title: 'Introspection active but wrong aud / scope → DELETE', expected: '401 (aud) / 403 (scope)', pending: INTROSPECTION },
   { id: 137, group: 'B9', title: 'Introspection endpoint 500 / timeout', expected: '503', pending: INTROSPECTION },
   { id: 138, group: 'B9', title: 'Cached active:true past its exp', expected: 'Re-introspected or 401; never served from cache', pending: INTROSPECTION },
-  { id: 139, group: 'B9', title: 'Sample AS: refresh token R1 rotated to R2; R1 presented again', expected: '400 invalid_grant; whole grant revoked', pending: AS_SIDE },
-  { id: 140, group: 'B9', title: 'Sample AS revocation endpoint: token=garbage', expected: '200', pending: AS_SIDE },
+  {
+    id: 139,
+    group: 'B9',
+    title: 'Sample AS: refresh token R1 rotated to R2; R1 presented again',
+    expected: '400 invalid_grant; whole grant revoked (R2 refused too); access tokens short-lived (≤ 15 min, JWT mode)',
+    mapping: 'The RS part ("introspection mode rejects the grant\'s ATs") needs introspection (pending); in JWT mode the AT lifetime bound is checked instead.',
+    ...AS_CASE,
+  },
+  { id: 140, group: 'B9', title: 'Sample AS revocation endpoint: token=garbage', expected: '200', ...AS_CASE },
   {
     id: 141,
     group: 'B9',

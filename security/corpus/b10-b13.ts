@@ -8,8 +8,9 @@ import type { CorpusCase, GroupId } from './types.js';
 
 const DPOP = 'DPoP (RFC 9449) is not implemented yet (SPEC: sender-constrained tokens come in later work)';
 const MTLS = 'mTLS-bound tokens (RFC 8705) are not implemented yet (SPEC: sender-constrained tokens come in later work)';
-const AS_SIDE =
-  'Authorization-server behaviour (apps/auth-server, oidc-provider), not a resource-server property: covered by apps/auth-server/test/e2e (authorization-code, client-credentials specs), not by this suite';
+/** Sample-AS cases run once, against apps/auth-server, in the orders-api column (the reference stack). */
+const AS_ONCE = { pending: 'n/a on the SPEC target app: an authorization-server case, run once against apps/auth-server and reported in the orders-api column' };
+const AS_CASE = { runner: 'auth-server' as const, targets: { 'nest-express': AS_ONCE, 'nest-fastify': AS_ONCE, express: AS_ONCE } };
 const NO_METADATA_DOC =
   'RFC 9728 protected-resource metadata: no Portcullis component or target serves the document yet (SPEC: comes in later work)';
 
@@ -91,9 +92,23 @@ export const B13: readonly CorpusCase[] = [
       };
     },
   },
-  pendingCase(179, 'B13', 'Sample AS, public client: no code_challenge; code_challenge_method=plain', 'error (PKCE required; S256 only)', AS_SIDE),
-  pendingCase(180, 'B13', 'Token request with code_verifier for a code issued without code_challenge', '400 invalid_grant', AS_SIDE),
-  pendingCase(181, 'B13', 'Wrong code_verifier', '400 invalid_grant', AS_SIDE),
-  pendingCase(182, 'B13', 'Authorization code redeemed twice', 'second: invalid_grant; tokens of the first revoked', AS_SIDE),
-  pendingCase(183, 'B13', 'Client credentials with resource=…/payments for a client not entitled', 'invalid_target; entitled request yields aud = orders only', AS_SIDE),
+  { id: 179, group: 'B13', title: 'Sample AS, public client: no code_challenge; code_challenge_method=plain', expected: 'error (PKCE required; S256 only)', ...AS_CASE },
+  {
+    id: 180,
+    group: 'B13',
+    title: 'Token request with code_verifier for a code issued without code_challenge',
+    expected: '400 invalid_grant',
+    mapping: 'No code can be issued without a challenge (179), so the converse downgrade is sent: a code issued with a challenge, redeemed without a code_verifier.',
+    ...AS_CASE,
+  },
+  { id: 181, group: 'B13', title: 'Wrong code_verifier', expected: '400 invalid_grant', ...AS_CASE },
+  { id: 182, group: 'B13', title: 'Authorization code redeemed twice', expected: "second: invalid_grant; the first redemption's refresh token revoked", ...AS_CASE },
+  {
+    id: 183,
+    group: 'B13',
+    title: 'Client credentials with resource=…/payments for a client not entitled',
+    expected: 'invalid_target; entitled request yields aud = orders only',
+    mapping: 'fulfilment-service asks for https://api.example.test/payments (not its resource), then for the orders API.',
+    ...AS_CASE,
+  },
 ];

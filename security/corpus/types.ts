@@ -34,9 +34,11 @@ export const GROUP_TITLES: Readonly<Record<GroupId, string>> = {
  * - `http`: the corpus runner (test/conformance.spec.ts) over HTTP against the four targets;
  * - `faults`: the fault-injection suite (test/faults.spec.ts) with a key server in a separate
  *   process, a misbehaving revocation store and real Redis;
- * - `config`: start-up configuration checks (in-process, test/conformance.spec.ts).
+ * - `config`: start-up configuration checks (in-process, test/conformance.spec.ts);
+ * - `auth-server`: the sample authorization server (apps/auth-server), run once and reported in the
+ *   orders-api column (runner/auth-server-cases.ts).
  */
-export type Runner = 'http' | 'faults' | 'config';
+export type Runner = 'http' | 'faults' | 'config' | 'auth-server';
 
 /** One acceptable answer. */
 export interface Outcome {

@@ -12,6 +12,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CORPUS, pendingReason } from '../corpus/index.js';
 import { createCaseContext } from '../runner/case-context.js';
+import { AUTH_SERVER_CASES, startReferenceAuthServer } from '../runner/auth-server-cases.js';
+import type { ReferenceAuthServer } from '../runner/auth-server-cases.js';
 import { checkCase176 } from '../runner/config-checks.js';
 import { finalizeRun } from '../runner/report.js';
 import { ResultLog, recordOutcome } from '../runner/results.js';
@@ -25,6 +27,8 @@ import type { FuzzStats } from '../fuzz/http-fuzz.js';
 
 const log = new ResultLog('conformance');
 let env: ConformanceEnv;
+/** The reference auth server, started on first use (cases 139, 140, 179–183). */
+let authServer: Promise<ReferenceAuthServer> | undefined;
 
 beforeAll(async () => {
   env = await startConformanceEnv();
@@ -34,6 +38,7 @@ afterAll(async () => {
   log.write();
   finalizeRun();
   await env?.close();
+  await (await authServer?.catch(() => undefined))?.close();
 });
 
 describe.each(TARGET_NAMES)('%s', (target) => {
@@ -47,6 +52,12 @@ describe.each(TARGET_NAMES)('%s', (target) => {
       continue;
     }
     log.plan(c.id, target);
+    if (runner === 'auth-server') {
+      it(`#${c.id} ${c.title}`, () =>
+        recordOutcome(log, c.id, target, async () => AUTH_SERVER_CASES[c.id]!(await (authServer ??= startReferenceAuthServer()))),
+      );
+      continue;
+    }
     if (runner === 'config') {
       it(`#${c.id} ${c.title}`, () =>
         recordOutcome(log, c.id, target, () =>
