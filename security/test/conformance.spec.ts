@@ -12,6 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CORPUS, pendingReason } from '../corpus/index.js';
 import { createCaseContext } from '../runner/case-context.js';
+import { send } from '../runner/http-client.js';
 import { AUTH_SERVER_CASES, startReferenceAuthServer } from '../runner/auth-server-cases.js';
 import type { ReferenceAuthServer } from '../runner/auth-server-cases.js';
 import { checkCase176 } from '../runner/config-checks.js';
@@ -80,6 +81,43 @@ describe.each(TARGET_NAMES)('%s', (target) => {
       }),
     );
   }
+});
+
+/**
+ * SPEC §0.3 NDR, audit part: "one audit log entry with reason code and jti/token hash, never the
+ * raw token". The per-case runner checks one deny event with the code and no token in the logs;
+ * this checks that a denial of a *presented* token also identifies it (hash or jti), so an
+ * incident can be traced to the credential. One test per target.
+ */
+describe('NDR audit trail: denials of a presented token identify it (hash or jti)', () => {
+  const findings: string[] = [];
+  afterAll(() => {
+    const cause =
+      'Cause (packages/core `Portcullis.auditDecision`): the event takes `tokenHash`/`tokenId` from the verified ' +
+      'token only, so when authentication fails (expired, bad signature, wrong audience …) the deny event names no ' +
+      'credential, although the adapters extracted one. Fix: let authentication failures carry the hash of the ' +
+      'presented credential (`hashToken`, bounded by maxTokenSize) into the audit event, never the token itself.';
+    log.setExtra(
+      'Audit trail of denials (SPEC §0.3 NDR)',
+      findings.length ? [...findings.map((f) => `- **FAIL** ${f}`), '', cause].join('\n') : 'Every denial of a presented token carried a token hash or jti.',
+    );
+  });
+  it.each(TARGET_NAMES)('%s', async (target) => {
+    const handle = env.targets.get(target)!;
+    const world = env.worlds.get(target)!;
+    const problems: string[] = [];
+    for (const kind of ['expired', 'alg-none', 'wrong-audience', 'tampered-signature'] as const) {
+      const token = await env.issuer.badToken(kind, { ...PRINCIPALS.alice });
+      const before = handle.auditEvents().length;
+      const r = await send(handle.url, { method: 'GET', path: world.order(world.orders.a1), headers: [['Authorization', `Bearer ${token}`]] });
+      const events = handle.auditEvents().slice(before) as Array<Record<string, unknown>>;
+      const deny = events.find((e) => e['decision'] === 'deny');
+      if (r.status !== 401 || !deny) problems.push(`${kind}: no deny event (status ${r.status})`);
+      else if (typeof deny['tokenHash'] !== 'string' && typeof deny['tokenId'] !== 'string') problems.push(`${kind}: deny event ${String(deny['reason'])} carries neither tokenHash nor tokenId`);
+    }
+    findings.push(...problems.map((p) => `[${target}] ${p}`));
+    expect(problems).toEqual([]);
+  });
 });
 
 /**
