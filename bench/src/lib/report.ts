@@ -158,6 +158,7 @@ export function renderReport(results: BenchResults): string {
     out.push(verifyTable(timings) + '\n');
     out.push(`### Cache-hit path\n\n${opsTable(timings, ['hit path'])}\n`);
     out.push(`### Revocation and principal mapping\n\n${opsTable(timings, ['revocation', 'principal'])}\n`);
+    out.push(`### Audit events\n\n${opsTable(timings, ['audit'])}\n`);
     out.push(`### First-sight path, piece by piece (RS256 token)\n\n${opsTable(timings, ['breakdown'])}\n`);
     out.push(
       `Prototype conformance: the prototypes gave the shipped verifier's answer on ${conformance.agreed}/${conformance.entries} entries of the security corpus` +
@@ -242,7 +243,7 @@ export function renderReport(results: BenchResults): string {
 /** The short section regenerated in the root README between the bench markers. */
 export function renderReadmeSection(results: BenchResults): string {
   const out: string[] = [];
-  out.push(`Measured by \`npm run bench\` (${results.mode} run): ${machineLine(results)}. `);
+  out.push(`Measured by \`npm run bench\`: ${machineLine(results)}.`);
   out.push(
     `Versions: ${['@portcullis/core', 'jose', 'fast-jwt', 'jsonwebtoken', 'express', '@nestjs/core', 'fastify']
       .map((name) => `${name} ${results.versions[name] ?? '?'}`)
@@ -253,6 +254,10 @@ export function renderReadmeSection(results: BenchResults): string {
   out.push(goalsTable(results.goals) + '\n');
   if (results.http !== undefined) out.push(httpTables(results.http.rows, true, results.config.poolSize));
   if (results.micro !== undefined) out.push(verifyTable(results.micro.timings) + '\n');
+  const caveats = results.notes.filter((note) =>
+    /^(Bare servers below|The machine is shared|Load generator above)/.test(note),
+  );
+  if (caveats.length > 0) out.push(caveats.map((note) => `> ${note}`).join('\n>\n') + '\n');
   return out.join('\n');
 }
 

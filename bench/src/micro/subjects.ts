@@ -14,6 +14,7 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from '
 import type { JWK } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
 import type { CoreInternals } from '../../prototypes/core-internals.js';
+import { auditTextFast, auditTextReplica } from '../../prototypes/audit-text.js';
 import { createFastVerifier } from '../../prototypes/fast-verifier.js';
 import type { Subject } from '../lib/measure.js';
 import { ALGORITHMS } from '../lib/pool.js';
@@ -351,6 +352,67 @@ export function buildSubjects({ pool, missCacheEntries, internals }: MicroContex
     name: "createPrincipalMapper('rfc9068') per call",
     async: false,
     op: () => mapper(frozenClaims),
+  });
+
+  // ---- audit events (one per decision in every adapter) ----
+  const auditInfo = { method: 'GET', route: '/orders/:id' };
+  const auth = {
+    principal: mapper(frozenClaims),
+    token: { header: { alg: 'RS256' }, claims: frozenClaims, tokenHash: hashToken(one), cached: true },
+  } as AuthContext;
+  const quiet = createPortcullis({ ...hitOptions, audit: () => undefined });
+  subjects.push({
+    group: 'audit',
+    name: 'auditDecision(allow) with a no-op sink',
+    async: false,
+    note: 'builds and sanitises the event; the sink drops it',
+    op: () => quiet.auditDecision({ allowed: true }, auth, auditInfo),
+  });
+  let serialised = 0;
+  const stringifying = createPortcullis({
+    ...hitOptions,
+    audit: (event) => {
+      serialised += JSON.stringify(event).length;
+    },
+  });
+  subjects.push({
+    group: 'audit',
+    name: 'auditDecision(allow) with a JSON.stringify sink',
+    async: false,
+    note: "what @portcullis/nest's default 'logger' sink does before Nest's Logger (off or not) sees it",
+    op: () => stringifying.auditDecision({ allowed: true }, auth, auditInfo),
+    check: () => (serialised > 0 ? undefined : 'the sink never ran'),
+  });
+  const fields = ['user-1', 'test-client', 'GET', '/orders/:id', 'ALLOW', 'tenant-42'];
+  const tricky = [
+    'Bearer abc.def',
+    'a=b',
+    'x\ny',
+    `eyJhbGciOi.${'x'.repeat(40)}`,
+    'access_token=secret',
+    'DPoP zzz',
+    'é'.repeat(300),
+  ];
+  subjects.push({
+    group: 'audit',
+    name: 'auditText × 6 typical fields (replica of shipped)',
+    async: false,
+    op: () => {
+      for (const field of fields) auditTextReplica(field);
+    },
+  });
+  subjects.push({
+    group: 'audit',
+    name: 'prototype: auditText fast path × 6 typical fields',
+    async: false,
+    note: 'bench/prototypes/audit-text.ts: one combined RegExp test, full path only on a trigger',
+    op: () => {
+      for (const field of fields) auditTextFast(field);
+    },
+    check: () => {
+      const differ = [...fields, ...tricky].filter((value) => auditTextFast(value) !== auditTextReplica(value));
+      return differ.length === 0 ? undefined : `fast path differs on ${differ.length} inputs`;
+    },
   });
 
   // ---- breakdown of the first-sight path (RS256 token) ----
