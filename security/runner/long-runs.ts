@@ -10,7 +10,8 @@ const FILE = fileURLToPath(new URL('../LONG-RUNS.md', import.meta.url));
 
 /** A long run's result: a Markdown section plus the raw numbers. */
 export interface LongRunResult {
-  readonly name: 'fuzz' | 'soak';
+  /** File name under long-runs/ (`fuzz`, `soak`, or `soak-<seconds>s` for extra soaks). */
+  readonly name: string;
   readonly title: string;
   readonly finishedAt: string;
   readonly node: string;

@@ -117,6 +117,11 @@ export function renderReport(report: MergedReport, meta: { readonly node: string
   out.push('');
   out.push(`**${summaryLine(report.total)}**`);
   out.push('');
+  const others = report.fragments.flatMap((f) => Object.keys(f.extra ?? {}));
+  if (others.length) {
+    out.push(`Checks outside the (case × target) matrix — ${others.join(', ')} — are at the [end of this page](#other-checks-of-this-run); their failures are not in the counts above.`);
+    out.push('');
+  }
   out.push('| target | passed | failed | pending |');
   out.push('| --- | ---: | ---: | ---: |');
   for (const [t, c] of report.byTarget) out.push(`| ${t} | ${c.passed} | ${c.failed} | ${c.pending} |`);
