@@ -138,7 +138,10 @@ export function buildAccessTokenVerifier(
   const jwtRules = jwtClaimRules(resolved);
   // Accepted header segments: an issuer's tokens share a handful of them (one per key).
   const headers = new HeaderCache(policy);
-  const getKey: KeyLookup = (header) => keys.getKey(header);
+  // A remote key set changes under the cache: keys rotate out, a kid may be reused for another
+  // key. A cached verification is therefore bound to the key it was made with (see `keyStillServes`).
+  // Local, static and secret key sources never change (reloadKeys() clears the cache anyway).
+  const keysCanChange = keys.status().source === 'remote';
   // Bumped by reloadKeys(): a verification that started before a reload must not repopulate the
   // cache with a result obtained from the old keys.
   let generation = 0;
@@ -166,6 +169,7 @@ export function buildAccessTokenVerifier(
     tokenHash: string,
     nowSeconds: number,
     started: number,
+    key: unknown,
   ): VerifiedTokenCacheEntry {
     checkClaimValues(claims, rules);
     checkClaimTimes(claims, nowSeconds, rules);
@@ -174,6 +178,7 @@ export function buildAccessTokenVerifier(
     const entry: VerifiedTokenCacheEntry = Object.freeze({
       fresh,
       hit: Object.freeze({ header, claims: frozenClaims, tokenHash, cached: true }),
+      key,
     });
     if (cache !== undefined && started === generation) cache.set(tokenHash, entry);
     return entry;
@@ -198,9 +203,17 @@ export function buildAccessTokenVerifier(
     }
     // Captured before the verification: a reloadKeys() meanwhile keeps its result out of the cache.
     const started = generation;
+    // Records the key the signature is checked with, so a cache hit can be bound to it.
+    let usedKey: unknown;
+    const getKey: KeyLookup = (header) => {
+      const key = keys.getKey(header);
+      if (key instanceof Promise) return key.then((value) => ((usedKey = value), value));
+      usedKey = key;
+      return key;
+    };
     const result = verifyCompactJwsMaybeSync(token, policy, getKey, { rules: jwtRules, nowSeconds }, headers);
-    if (!(result instanceof Promise)) return complete(result, tokenHash, nowSeconds, started).fresh;
-    const pending = result.then((verified) => complete(verified, tokenHash, nowSeconds, started));
+    if (!(result instanceof Promise)) return complete(result, tokenHash, nowSeconds, started, usedKey).fresh;
+    const pending = result.then((verified) => complete(verified, tokenHash, nowSeconds, started, usedKey));
     inflight.set(tokenHash, pending);
     const settle = (): void => {
       // reloadKeys() may have replaced the map entry meanwhile: only remove our own.
@@ -227,7 +240,13 @@ export function buildAccessTokenVerifier(
     }
     const nowMs = readClock();
     const tokenHash = hashToken(token);
-    const entry = cache?.get(tokenHash);
+    let entry = cache?.get(tokenHash);
+    if (entry !== undefined && keysCanChange && !keyStillServes(entry)) {
+      // The key set moved on (the key was removed or replaced, or the set is past its max age and
+      // must be refetched): verify in full against the current keys (SPEC 175).
+      cache!.delete(tokenHash);
+      entry = undefined;
+    }
     if (entry === undefined) {
       const verified = verifyOnce(token, tokenHash, nowMs);
       if (revocation === undefined) return verified;
@@ -245,6 +264,27 @@ export function buildAccessTokenVerifier(
     }
     // Revocation runs on every call, cached or not: a revoked token must stop working at once.
     return revocation === undefined ? entry.hit : checkRevocation(revocation, entry.hit, revocationTimeout);
+  }
+
+  /**
+   * Whether the current key set still yields, synchronously, the very key this entry was verified
+   * with. A promise means the set must be (re)fetched or does not know the kid: not served from
+   * the cache. Cheap on the hot path: the resolver's fresh-set lookup is a couple of Map reads.
+   */
+  function keyStillServes(entry: VerifiedTokenCacheEntry): boolean {
+    let current: unknown;
+    try {
+      current = keys.getKey(entry.hit.header as { alg: string; kid?: string });
+    } catch {
+      return false;
+    }
+    if (current instanceof Promise) {
+      // The full verification that follows asks again (and joins the same fetch); this probe's
+      // outcome is not needed.
+      current.catch(() => undefined);
+      return false;
+    }
+    return current === entry.key;
   }
 
   async function verify(token: string): Promise<VerifiedToken> {

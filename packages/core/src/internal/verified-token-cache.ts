@@ -6,6 +6,11 @@ export interface VerifiedTokenCacheEntry {
   readonly fresh: VerifiedToken;
   /** What a cache hit returns (`cached: true`); same frozen header and claims. */
   readonly hit: VerifiedToken;
+  /**
+   * The key the signature was verified with. For key sets that can change (a remote JWKS), a hit
+   * is served only while the current key set still yields this very key for the token's header.
+   */
+  readonly key?: unknown;
 }
 
 /**

@@ -27,25 +27,36 @@ describe('createAccessTokenVerifier over a served JWKS', () => {
     expect(verifier.keySetStatus()).toMatchObject({ source: 'remote', state: 'fresh' });
   });
 
-  it('a key removed from the JWKS stops fresh tokens, a cached token lives on until its exp, then stops', async () => {
+  it('case 175: a key removed from the JWKS stops fresh AND cached tokens once the key set is refreshed', async () => {
     const verifier = createAccessTokenVerifier({ ...issuer.verifierOptions(), remoteJwks: { cacheMaxAge: 60_000 } });
     const oldKid = issuer.jwks.keys.find((k) => k.alg === 'ES256')!.kid!;
     const cachedToken = await issuer.token({}, { kid: oldKid, expiresIn: 600 });
     await expect(verifier.verify(cachedToken)).resolves.toMatchObject({ cached: false });
+    // Within the key set's max age the verified-token cache serves it.
+    await expect(verifier.verify(cachedToken)).resolves.toMatchObject({ cached: true });
 
     const newKid = await issuer.addKey('ES256');
     issuer.removeKey(oldKid);
     issuer.clock.advance(61); // past cacheMaxAge: the next lookup refetches the key set
 
+    // The cached verification is bound to its key: once the refreshed set no longer has it, the
+    // token is refused like a fresh one (SPEC 175: removed key → 401 after the cache refresh).
+    await expectCode(verifier.verify(cachedToken), 'ERR_KEY_NOT_FOUND');
     await expectCode(verifier.verify(await issuer.token({}, { kid: oldKid })), 'ERR_KEY_NOT_FOUND');
-    await expect(verifier.verify(await issuer.token({}, { kid: newKid }))).resolves.toMatchObject({ cached: false });
-    // Served from the verified-token cache: no key needed.
-    await expect(verifier.verify(cachedToken)).resolves.toMatchObject({ cached: true });
+    const fresh = await issuer.token({}, { kid: newKid });
+    await expect(verifier.verify(fresh)).resolves.toMatchObject({ cached: false });
+    await expect(verifier.verify(fresh)).resolves.toMatchObject({ cached: true });
+  });
 
-    issuer.clock.advance(600 - 61 + 5); // exp + tolerance
-    await expectCode(verifier.verify(cachedToken), 'ERR_TOKEN_EXPIRED');
-    issuer.clock.freeze(T_FIXED + 62_000);
-    await expectCode(verifier.verify(cachedToken), 'ERR_KEY_NOT_FOUND'); // the entry was dropped
+  it('a token cached under a key the refreshed set still holds stays a cache hit', async () => {
+    const verifier = createAccessTokenVerifier({ ...issuer.verifierOptions(), remoteJwks: { cacheMaxAge: 60_000 } });
+    const token = await issuer.token({}, { alg: 'RS256', expiresIn: 600 });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ cached: false });
+    const before = issuer.jwksServer.fetchCount;
+    issuer.clock.advance(61); // past cacheMaxAge: the hit waits for the refetch, then is served
+    await expect(verifier.verify(token)).resolves.toMatchObject({ cached: false });
+    expect(issuer.jwksServer.fetchCount - before).toBe(1);
+    await expect(verifier.verify(token)).resolves.toMatchObject({ cached: true });
   });
 
   it('case 105: 1 000 concurrent tokens with fresh random kids → all 401, at most one extra key-set fetch', async () => {
