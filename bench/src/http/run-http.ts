@@ -40,6 +40,14 @@ export interface HttpRow {
   readonly errors: number;
   /** Highest load-generator CPU seen for this row, % of one core. */
   readonly loadgenCpu: number;
+  /** Median server CPU time per response, µs (from /proc over the whole run, warm-up included). */
+  readonly cpuUsPerRequest: number;
+  /**
+   * Median over rounds of (bare CPU µs per response ÷ this row's), paired like `ratio`: the
+   * throughput ratio the two would show with the server saturating its core. Robust to other
+   * processes taking the core, which throughput is not.
+   */
+  readonly cpuRatio: number;
   /**
    * Median server CPU while loaded, % of its core. Well under 100 means the server waited for
    * requests: the load generator (sharing its core with other processes) set the pace, not the server.
@@ -163,6 +171,9 @@ export async function runHttp(
     interface Samples {
       results: LoadResult[];
       serverCpu: number[];
+      cpuUs: number[];
+      /** Guarded rows: this round's bare CPU µs per response (mean of the two bare runs). */
+      bareCpuUs: number[];
       /** Guarded rows: this round's bare rate (mean of the bare runs just before and after the block). */
       bareRps: number[];
       rss: number;
@@ -174,7 +185,11 @@ export async function runHttp(
     const key = (id: string, scenario: Scenario): string => `${id}|${scenario}`;
     const platforms = [...new Set(running.map((s) => s.variant.platform))];
 
-    const measure = async (server: Running, scenario: Scenario, round: number): Promise<LoadResult> => {
+    const measure = async (
+      server: Running,
+      scenario: Scenario,
+      round: number,
+    ): Promise<LoadResult & { cpuUs: number }> => {
       const stats = () =>
         ask<ChildMessage & { hits: number; misses: number }>(
           server.child,
@@ -201,12 +216,18 @@ export async function runHttp(
         cpuBefore === undefined || cpuAfter === undefined
           ? Number.NaN
           : ((cpuAfter - cpuBefore) * 100_000) / (performance.now() - wallBefore);
+      const cpuUs =
+        cpuBefore === undefined || cpuAfter === undefined || result.allResponses === 0
+          ? Number.NaN
+          : ((cpuAfter - cpuBefore) * 1e6) / result.allResponses;
       const after = await stats();
       const memory = readRss(server.child.pid);
       const entry = samples.get(key(server.variant.id, scenario)) ?? {
         results: [],
         serverCpu: [],
+        cpuUs: [],
         bareRps: [],
+        bareCpuUs: [],
         rss: 0,
         peak: 0,
         hits: 0,
@@ -214,6 +235,7 @@ export async function runHttp(
       };
       entry.results.push(result);
       entry.serverCpu.push(serverCpu);
+      entry.cpuUs.push(cpuUs);
       entry.rss = memory?.rssMiB ?? Number.NaN;
       entry.peak = memory?.peakMiB ?? Number.NaN;
       entry.hits += after.hits - before.hits;
@@ -223,7 +245,7 @@ export async function runHttp(
         `  round ${round + 1}/${config.http.rounds} ${server.variant.id.padEnd(32)} ${scenario.padEnd(8)} ` +
           `${Math.round(result.rps).toString().padStart(6)} req/s  p99 ${result.p99} ms  server ${Math.round(serverCpu)}%  loadgen ${Math.round(result.loadgenCpu)}%`,
       );
-      return result;
+      return { ...result, cpuUs };
     };
 
     // Each round measures platform by platform: bare, then that platform's guarded servers (in a
@@ -244,7 +266,11 @@ export async function runHttp(
         }
         const last = bare === undefined ? undefined : await measure(bare, 'repeated', round);
         const bareRps = first === undefined || last === undefined ? Number.NaN : (first.rps + last.rps) / 2;
-        for (const { id, scenario } of block) samples.get(key(id, scenario))!.bareRps.push(bareRps);
+        const bareCpuUs = first === undefined || last === undefined ? Number.NaN : (first.cpuUs + last.cpuUs) / 2;
+        for (const { id, scenario } of block) {
+          samples.get(key(id, scenario))!.bareRps.push(bareRps);
+          samples.get(key(id, scenario))!.bareCpuUs.push(bareCpuUs);
+        }
       }
     }
 
@@ -254,6 +280,7 @@ export async function runHttp(
       for (const scenario of variant.scenarios) {
         const entry = samples.get(key(variant.id, scenario))!;
         const perRound = entry.results.map((r, i) => r.rps / (entry.bareRps[i] ?? Number.NaN));
+        const cpuPerRound = entry.cpuUs.map((us, i) => (entry.bareCpuUs[i] ?? Number.NaN) / us);
         rows.push({
           id: variant.id,
           platform: variant.platform,
@@ -272,6 +299,8 @@ export async function runHttp(
           errors: entry.results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
           loadgenCpu: Math.max(...entry.results.map((r) => r.loadgenCpu)),
           serverCpu: median(entry.serverCpu),
+          cpuUsPerRequest: median(entry.cpuUs),
+          cpuRatio: variant.kind === 'bare' ? 1 : median(cpuPerRound),
           ...(variant.kind === 'portcullis' || variant.kind === 'prototype'
             ? { cache: { hits: entry.hits, misses: entry.misses } }
             : {}),

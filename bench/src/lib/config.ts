@@ -40,7 +40,7 @@ export function runConfig(quick: boolean): RunConfig {
         poolSize: 10_000,
         missCacheEntries: 1_000,
         micro: { warmupMs: 300, rounds: 5, sliceMs: 250 },
-        http: { connections: 50, rounds: 8, durationS: 1, warmupFirstS: 1, warmupS: 0.25 },
+        http: { connections: 50, rounds: 6, durationS: 1, warmupFirstS: 1, warmupS: 0.25 },
         scale: { stampedeCallers: 1_000, revokedJtis: 1_000_000, mixUsers: 20_000, mixRequests: 200_000 },
       };
 }

@@ -50,12 +50,14 @@ function httpTables(rows: readonly HttpRow[], compact: boolean, poolSize: number
     if (platformRows.length === 0) continue;
     out.push(`**${PLATFORM_LABELS[platform]}**\n`);
     const header = compact
-      ? ['server', 'scenario', 'req/s', '÷ bare', 'p99 ms']
+      ? ['server', 'scenario', 'req/s', '÷ bare', '÷ bare (CPU)', 'p99 ms']
       : [
           'server',
           'scenario',
           'req/s (median)',
           '÷ bare',
+          'CPU µs/req',
+          '÷ bare (CPU)',
           'p50 ms',
           'p99 ms',
           'RSS MiB',
@@ -74,13 +76,16 @@ function httpTables(rows: readonly HttpRow[], compact: boolean, poolSize: number
             formatNumber(r.rps),
             r.kind === 'bare' ? '1' : formatRatio(r.ratio),
           ];
-          if (compact) return [...base, formatNumber(r.p99)];
+          const cpuRatio = r.kind === 'bare' ? '1' : formatRatio(r.cpuRatio);
+          if (compact) return [...base, cpuRatio, formatNumber(r.p99)];
           const cache =
             r.cache === undefined
               ? ''
               : `${formatNumber((100 * r.cache.hits) / Math.max(1, r.cache.hits + r.cache.misses), 1)} %`;
           return [
             ...base,
+            formatNumber(r.cpuUsPerRequest, 1),
+            cpuRatio,
             formatNumber(r.p50),
             formatNumber(r.p99),
             formatNumber(r.rssMiB),
