@@ -28,5 +28,23 @@ export interface AuditEvent {
   readonly detail?: string;
 }
 
-/** Receives audit events. Must not throw; a throwing sink is ignored so it cannot change a decision. */
-export type AuditSink = (event: AuditEvent) => void;
+/**
+ * Receives audit events. Must not throw; a throwing sink is ignored so it cannot change a decision.
+ *
+ * A sink may carry an optional `isEnabled()` check: it is asked before each event is built, and
+ * when it answers `false` (the sink would drop the event right now, e.g. its log level is off) no
+ * event is built or sent. Events that are sent are the same either way. A check that throws or
+ * answers anything but `false` counts as enabled, so a broken check can only cost time, never an
+ * event.
+ *
+ * @example
+ * ```ts
+ * const sink: AuditSink = (e) => logger.info(e, 'portcullis.decision');
+ * const quiet: AuditSink = Object.assign((e: AuditEvent) => logger.debug(e), { isEnabled: () => logger.isLevelEnabled('debug') });
+ * ```
+ */
+export interface AuditSink {
+  (event: AuditEvent): void;
+  /** `false` when the sink would drop an event built now: core then skips building it. @default always enabled */
+  readonly isEnabled?: () => boolean;
+}

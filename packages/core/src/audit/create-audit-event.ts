@@ -25,6 +25,67 @@ export interface AuditEventFields {
   readonly detail?: string;
 }
 
+// Per-event work is memoised: an API audits the same few subjects, routes, methods and reasons
+// over and over, and sanitising a field (four regular expressions) or formatting a time costs more
+// than the rest of the event. Both functions are pure, so a memoised answer is exactly the answer.
+
+/** Inputs longer than this are sanitised every time (they are rare: details, odd values). */
+const MEMO_INPUT_MAX = 256;
+/** Distinct inputs remembered; the memo is emptied when it is full (bounded memory, no LRU cost). */
+const MEMO_ENTRIES = 1024;
+/**
+ * Strings that sanitise to themselves. Only those are remembered: a value the sanitiser had to
+ * change (a redacted token, a query string, control characters) is never kept in memory.
+ */
+const cleanText = new Set<string>();
+const cleanRoutes = new Set<string>();
+
+function rememberClean(memo: Set<string>, input: string, output: string | undefined): string | undefined {
+  if (output === input && input.length <= MEMO_INPUT_MAX) {
+    if (memo.size >= MEMO_ENTRIES) memo.clear();
+    memo.add(input);
+  }
+  return output;
+}
+
+/** `auditText`, memoised for clean strings. */
+function text(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  return cleanText.has(value) ? value : rememberClean(cleanText, value, auditText(value));
+}
+
+/** `auditRoute`, memoised for clean strings. */
+function route(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  return cleanRoutes.has(value) ? value : rememberClean(cleanRoutes, value, auditRoute(value));
+}
+
+/** The last time formatted, and its text: requests within the same millisecond share it. */
+let lastTimeMs = Number.NaN;
+let lastTimeText = '';
+
+function isoTime(nowMs: number): string {
+  if (nowMs === lastTimeMs) return lastTimeText;
+  // Throws a RangeError for a non-finite clock, as before; nothing is remembered then.
+  const formatted = new Date(nowMs).toISOString();
+  lastTimeMs = nowMs;
+  lastTimeText = formatted;
+  return formatted;
+}
+
+const TOKEN_HASH = /^[A-Za-z0-9_-]{16,128}$/;
+/** The last token hash that passed the shape check (a repeated token sends the same hash). */
+let lastTokenHash = '';
+
+/** A token hash is base64url SHA-256 (43 chars): anything else is not a hash and is dropped. */
+function tokenHashField(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (value === lastTokenHash) return value;
+  if (!TOKEN_HASH.test(value)) return undefined;
+  lastTokenHash = value;
+  return value;
+}
+
 /**
  * Builds a frozen {@link AuditEvent}. Only the known fields are copied, each must be a string,
  * token-shaped text is redacted, `route` loses its query string (it may carry `access_token`),
@@ -41,28 +102,48 @@ export function createAuditEvent(fields: AuditEventFields, nowMs: number = Date.
   const decision = fields.decision === 'allow' ? 'allow' : 'deny';
   const event: Record<string, string> = {
     type: 'portcullis.decision',
-    time: new Date(nowMs).toISOString(),
+    time: isoTime(nowMs),
     decision,
-    reason: auditText(fields.reason) ?? (decision === 'allow' ? 'ALLOW' : 'ERR_INTERNAL'),
+    reason: text(fields.reason) ?? (decision === 'allow' ? 'ALLOW' : 'ERR_INTERNAL'),
   };
-  const copy = (name: keyof AuditEventFields, value: string | undefined): void => {
-    if (value !== undefined && value !== '') event[name] = value;
-  };
-  copy('subject', auditText(fields.subject));
-  copy('clientId', auditText(fields.clientId));
-  copy('tenant', auditText(fields.tenant));
-  copy('tokenId', auditText(fields.tokenId));
-  // A token hash is base64url SHA-256 (43 chars): anything else is not a hash and is dropped.
-  copy(
-    'tokenHash',
-    typeof fields.tokenHash === 'string' && /^[A-Za-z0-9_-]{16,128}$/.test(fields.tokenHash)
-      ? fields.tokenHash
-      : undefined,
-  );
-  copy('method', auditText(fields.method));
-  copy('route', auditRoute(fields.route));
-  copy('detail', auditText(fields.detail));
+  // Same fields, same order as ever: empty values are left out.
+  let value = text(fields.subject);
+  if (value) event.subject = value;
+  value = text(fields.clientId);
+  if (value) event.clientId = value;
+  value = text(fields.tenant);
+  if (value) event.tenant = value;
+  value = text(fields.tokenId);
+  if (value) event.tokenId = value;
+  value = tokenHashField(fields.tokenHash);
+  if (value) event.tokenHash = value;
+  value = text(fields.method);
+  if (value) event.method = value;
+  value = route(fields.route);
+  if (value) event.route = value;
+  value = text(fields.detail);
+  if (value) event.detail = value;
   return Object.freeze(event) as unknown as AuditEvent;
+}
+
+/**
+ * Whether a sink wants events right now: its optional `isEnabled()` answered `false` means no.
+ * A sink without the check, or whose check throws, is enabled (see {@link AuditSink}).
+ *
+ * @example
+ * ```ts
+ * if (isAuditSinkEnabled(sink)) emitAuditEvent(sink, createAuditEvent(fields));
+ * ```
+ */
+export function isAuditSinkEnabled(sink: AuditSink | undefined): sink is AuditSink {
+  if (typeof sink !== 'function') return false;
+  const isEnabled = sink.isEnabled;
+  if (typeof isEnabled !== 'function') return true;
+  try {
+    return isEnabled.call(sink) !== false;
+  } catch {
+    return true;
+  }
 }
 
 /**

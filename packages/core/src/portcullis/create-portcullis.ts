@@ -2,7 +2,7 @@ import {
   createAuditEvent,
   denialAuditFields,
   emitAuditEvent,
-  principalAuditFields,
+  isAuditSinkEnabled,
   type AuditEventFields,
 } from '../audit/create-audit-event.js';
 import type { AuditEvent } from '../audit/audit-event.js';
@@ -161,8 +161,14 @@ export function createPortcullis(options: PortcullisOptions): Portcullis {
 
   const authenticateToken = async (token: string): Promise<AuthContext> => authenticateTokenMaybeSync(token);
 
+  /**
+   * Whether an event built now would be sent: a sink is configured and its optional `isEnabled()`
+   * does not refuse (e.g. Nest's logger with the `log` level off). When it refuses, nothing is
+   * built — no clock read, no sanitising, no event object.
+   */
+  const auditing = (): boolean => sink !== undefined && isAuditSinkEnabled(sink);
+
   const emit = (event: AuditEventFields): void => {
-    if (sink === undefined) return;
     let time: number;
     try {
       time = now();
@@ -194,7 +200,7 @@ export function createPortcullis(options: PortcullisOptions): Portcullis {
     },
 
     audit(event: Omit<AuditEvent, 'type' | 'time'>): void {
-      emit(event);
+      if (auditing()) emit(event);
     },
 
     auditDecision(
@@ -202,17 +208,35 @@ export function createPortcullis(options: PortcullisOptions): Portcullis {
       auth: AuthContext | undefined,
       request?: AuditRequestInfo,
     ): void {
-      if (sink === undefined) return;
-      const base = {
-        ...principalAuditFields(auth?.principal),
-        tokenHash: auth?.token.tokenHash,
-        method: request?.method,
-        route: request?.route,
-      };
+      if (!auditing()) return;
+      const principal = auth?.principal;
+      // One object, the fields of `principalAuditFields` + token hash + request facts + outcome.
       if (outcome.allowed === true) {
-        emit({ ...base, decision: 'allow', reason: outcome.reason ?? 'ALLOW' });
+        emit({
+          subject: principal?.subject,
+          clientId: principal?.clientId,
+          tenant: principal?.tenant,
+          tokenId: principal?.tokenId,
+          tokenHash: auth?.token.tokenHash,
+          method: request?.method,
+          route: request?.route,
+          decision: 'allow',
+          reason: outcome.reason ?? 'ALLOW',
+        });
       } else {
-        emit({ ...base, decision: 'deny', ...denialAuditFields(outcome.error, outcome.detail) });
+        const { reason, detail } = denialAuditFields(outcome.error, outcome.detail);
+        emit({
+          subject: principal?.subject,
+          clientId: principal?.clientId,
+          tenant: principal?.tenant,
+          tokenId: principal?.tokenId,
+          tokenHash: auth?.token.tokenHash,
+          method: request?.method,
+          route: request?.route,
+          decision: 'deny',
+          reason,
+          detail,
+        });
       }
     },
 

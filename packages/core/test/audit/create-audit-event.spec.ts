@@ -3,6 +3,7 @@ import {
   createAuditEvent,
   denialAuditFields,
   emitAuditEvent,
+  isAuditSinkEnabled,
   principalAuditFields,
 } from '../../src/audit/create-audit-event.js';
 import type { AuditEvent } from '../../src/audit/audit-event.js';
@@ -139,5 +140,66 @@ describe('emitAuditEvent', () => {
 
   it('does nothing without a sink', () => {
     expect(() => emitAuditEvent(undefined, event)).not.toThrow();
+  });
+});
+
+describe('createAuditEvent on repeated input (memoised sanitising and time)', () => {
+  it('gives the same event every time, and still redacts on every call', () => {
+    const fields = {
+      decision: 'deny' as const,
+      reason: 'ERR_TOKEN_EXPIRED',
+      subject: 'alice',
+      method: 'GET',
+      route: `/orders?access_token=${TOKEN}`,
+      detail: `failed for Bearer ${TOKEN}`,
+      tokenHash: HASH,
+    };
+    const first = createAuditEvent(fields, 1_000);
+    for (let i = 0; i < 3; i++) {
+      const again = createAuditEvent(fields, 1_000);
+      expect(again).toEqual(first);
+      expect(again.route).toBe('/orders');
+      expect(JSON.stringify(again)).not.toContain('eyJhbGci');
+    }
+    // A clean value seen before is still cut when it arrives with a query, and vice versa.
+    expect(createAuditEvent({ decision: 'allow', route: '/orders' }, 0).route).toBe('/orders');
+    expect(createAuditEvent({ decision: 'allow', route: '/orders?x=1' }, 0).route).toBe('/orders');
+    // A token hash seen before is kept; a value that is not a hash is still dropped afterwards.
+    expect(createAuditEvent({ decision: 'allow', tokenHash: HASH }, 0).tokenHash).toBe(HASH);
+    expect(createAuditEvent({ decision: 'allow', tokenHash: 'not a hash!' }, 0).tokenHash).toBeUndefined();
+  });
+
+  it('formats each millisecond, and a broken clock still throws', () => {
+    expect(createAuditEvent({ decision: 'allow' }, 1_000).time).toBe('1970-01-01T00:00:01.000Z');
+    expect(createAuditEvent({ decision: 'allow' }, 1_000).time).toBe('1970-01-01T00:00:01.000Z');
+    expect(createAuditEvent({ decision: 'allow' }, 1_001).time).toBe('1970-01-01T00:00:01.001Z');
+    expect(() => createAuditEvent({ decision: 'allow' }, Number.NaN)).toThrow(RangeError);
+    expect(createAuditEvent({ decision: 'allow' }, 1_001).time).toBe('1970-01-01T00:00:01.001Z');
+  });
+
+  it('treats many distinct values like few (the memo is bounded, answers unchanged)', () => {
+    for (let i = 0; i < 3_000; i++) {
+      expect(createAuditEvent({ decision: 'allow', subject: `user-${i}` }, 0).subject).toBe(`user-${i}`);
+    }
+    expect(createAuditEvent({ decision: 'allow', subject: 'a\nb' }, 0).subject).toBe('a b');
+  });
+});
+
+describe('isAuditSinkEnabled', () => {
+  const sink = (): void => undefined;
+  it('is false without a sink, true without a check, and follows the check', () => {
+    expect(isAuditSinkEnabled(undefined)).toBe(false);
+    expect(isAuditSinkEnabled(sink)).toBe(true);
+    expect(isAuditSinkEnabled(Object.assign(() => undefined, { isEnabled: () => false }))).toBe(false);
+    expect(isAuditSinkEnabled(Object.assign(() => undefined, { isEnabled: () => true }))).toBe(true);
+  });
+  it('counts a throwing or non-boolean check as enabled', () => {
+    const throwing = Object.assign(() => undefined, {
+      isEnabled: (): boolean => {
+        throw new Error('x');
+      },
+    });
+    expect(isAuditSinkEnabled(throwing)).toBe(true);
+    expect(isAuditSinkEnabled(Object.assign(() => undefined, { isEnabled: () => 0 as unknown as boolean }))).toBe(true);
   });
 });

@@ -239,6 +239,66 @@ describe('createPortcullis (served JWKS on 127.0.0.1)', () => {
     expect(() => p.audit({ decision: 'allow', reason: 'ALLOW' })).not.toThrow();
   });
 
+  it("skips building events while the sink's isEnabled() says no, and sends the same events when it says yes", async () => {
+    const token = await issuer.token({ sub: 'alice', org_id: 'acme', jti: 'gate-1' });
+    const auth = await portcullis.authenticate(bearer(token));
+    let enabled = false;
+    let checks = 0;
+    let clockReads = 0;
+    const gated: AuditEvent[] = [];
+    const plain: AuditEvent[] = [];
+    const sink = Object.assign((e: AuditEvent) => void gated.push(e), {
+      isEnabled: () => {
+        checks++;
+        return enabled;
+      },
+    });
+    const clock = () => {
+      clockReads++;
+      return issuer.clock.now();
+    };
+    const withGate = createPortcullis({ ...issuer.verifierOptions(), audit: sink, now: clock });
+    const without = createPortcullis({ ...issuer.verifierOptions(), audit: (e) => void plain.push(e) });
+    const send = (p: Portcullis) => {
+      p.auditDecision({ allowed: true, reason: 'scopes:all(orders:read)' }, auth, {
+        method: 'GET',
+        route: '/orders/:id',
+      });
+      p.auditDecision({ allowed: false, error: new PortcullisError('ERR_INSUFFICIENT_SCOPE') }, auth, {
+        method: 'GET',
+      });
+      p.audit({ decision: 'deny', reason: 'ERR_NO_RULE', route: '/no-rule' });
+    };
+
+    send(withGate);
+    expect(checks).toBe(3);
+    expect(gated).toEqual([]);
+    expect(clockReads).toBe(0); // nothing was built: not even the time was read
+
+    enabled = true;
+    send(withGate);
+    send(without);
+    expect(gated).toHaveLength(3);
+    expect(gated).toEqual(plain);
+  });
+
+  it('a throwing or non-boolean isEnabled() counts as enabled: a broken check never loses an event', () => {
+    const events: AuditEvent[] = [];
+    for (const isEnabled of [
+      () => {
+        throw new Error('check down');
+      },
+      () => undefined as unknown as boolean,
+    ]) {
+      const p = createPortcullis({
+        ...issuer.verifierOptions(),
+        audit: Object.assign((e: AuditEvent) => void events.push(e), { isEnabled }),
+      });
+      p.audit({ decision: 'allow', reason: 'ALLOW' });
+    }
+    expect(events.map((e) => e.decision)).toEqual(['allow', 'allow']);
+  });
+
   it('phrases answers with its realm; default realm is api', () => {
     expect(portcullis.challenge).toEqual({ realm: 'orders', resourceMetadata: METADATA });
     const p = createPortcullis(issuer.verifierOptions());
