@@ -19,6 +19,8 @@ export interface CompiledRoute {
   readonly ownedResource: OwnedResourceSpec | undefined;
   readonly resourceRules: readonly Rule[];
   readonly classPolicies: readonly { readonly name: string; readonly type: Type<PortcullisPolicy> }[];
+  /** `principalRules` then `resourceRules`: the whole list when no resource or policy class is involved. */
+  readonly principalThenResourceRules: readonly Rule[];
 }
 
 const AUTHENTICATED: Rule = policy('authenticated', () => true);
@@ -42,6 +44,7 @@ export function compileRoute(requirements: RouteRequirements): CompiledRoute {
     ownedResource: requirements.ownedResource,
     resourceRules: Object.freeze(resourceRules),
     classPolicies: Object.freeze(classPolicies),
+    principalThenResourceRules: Object.freeze([...principalRules, ...resourceRules]),
   });
 }
 

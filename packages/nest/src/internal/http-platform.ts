@@ -1,4 +1,4 @@
-import type { HttpRequestLike } from '@portcullis/core';
+import type { AuditRequestInfo, HttpRequestLike } from '@portcullis/core';
 
 /**
  * Platform-neutral access to the request and response objects of the Express and Fastify
@@ -47,6 +47,11 @@ export function routePatternOf(request: unknown): string | undefined {
 
 export function methodOf(request: unknown): string | undefined {
   return shape(request).method;
+}
+
+/** Method and route pattern, read once per request for the decision context and the audit event. */
+export function requestInfo(request: unknown): AuditRequestInfo {
+  return { method: methodOf(request), route: routePatternOf(request) };
 }
 
 export function ipOf(request: unknown): string | undefined {

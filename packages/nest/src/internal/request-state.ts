@@ -1,3 +1,4 @@
+import type { Principal, VerifiedToken } from '@portcullis/core';
 import type { PortcullisRequestState } from '../interfaces/portcullis-request-state.interface.js';
 
 /** Property under which the guard stores its state on the request. */
@@ -14,6 +15,25 @@ export function stateOf(request: unknown): PortcullisRequestState | undefined {
  */
 export function setState(request: object, state: PortcullisRequestState, setUser: boolean): void {
   const target = request as Record<string, unknown>;
-  target[STATE_PROPERTY] = Object.freeze({ ...state });
+  // A frozen state is stored as it is (nothing can change it); anything else is copied, then frozen.
+  target[STATE_PROPERTY] = Object.isFrozen(state) ? state : Object.freeze({ ...state });
   if (setUser) target.user = state.principal;
+}
+
+/** Authentication states already built, per auth object (core returns the same one for a repeated token). */
+const authStates = new WeakMap<object, PortcullisRequestState>();
+
+/**
+ * The frozen `{ principal, token? }` state for an authentication. Built once per *frozen* auth
+ * object: core returns the same frozen auth context for a repeated token, so its requests share one
+ * frozen state. An auth object that is not frozen could change, so it gets a new state every time.
+ */
+export function authState(auth: { readonly principal: Principal; readonly token?: VerifiedToken }): PortcullisRequestState {
+  const frozen = Object.isFrozen(auth);
+  let state = frozen ? authStates.get(auth) : undefined;
+  if (state === undefined) {
+    state = Object.freeze({ principal: auth.principal, ...(auth.token ? { token: auth.token } : {}) });
+    if (frozen) authStates.set(auth, state);
+  }
+  return state;
 }

@@ -134,7 +134,22 @@ export class RouteRequirementsCache {
 
   constructor(private readonly reflector: Reflector) {}
 
+  // The pair looked up last: consecutive requests mostly hit the same route.
+  private lastController: object | undefined;
+  private lastHandler: object | undefined;
+  private lastRequirements: RouteRequirements | undefined;
+
   get(controller: object, handler: object): RouteRequirements {
+    const last = this.lastRequirements;
+    if (last !== undefined && handler === this.lastHandler && controller === this.lastController) return last;
+    const requirements = this.lookup(controller, handler);
+    this.lastController = controller;
+    this.lastHandler = handler;
+    this.lastRequirements = requirements;
+    return requirements;
+  }
+
+  private lookup(controller: object, handler: object): RouteRequirements {
     let perClass = this.cache.get(controller);
     if (!perClass) {
       perClass = new WeakMap();
