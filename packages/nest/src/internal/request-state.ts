@@ -28,7 +28,10 @@ const authStates = new WeakMap<object, PortcullisRequestState>();
  * object: core returns the same frozen auth context for a repeated token, so its requests share one
  * frozen state. An auth object that is not frozen could change, so it gets a new state every time.
  */
-export function authState(auth: { readonly principal: Principal; readonly token?: VerifiedToken }): PortcullisRequestState {
+export function authState(auth: {
+  readonly principal: Principal;
+  readonly token?: VerifiedToken;
+}): PortcullisRequestState {
   const frozen = Object.isFrozen(auth);
   let state = frozen ? authStates.get(auth) : undefined;
   if (state === undefined) {
