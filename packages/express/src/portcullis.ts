@@ -83,6 +83,10 @@ export type PortcullisMiddleware = RequestHandler & { readonly portcullis: Portc
  * app.use(portcullisErrorHandler());
  * ```
  */
+function failed(next: NextFunction, error: unknown): void {
+  next(error ?? new PortcullisError('ERR_INTERNAL', { reason: 'authentication rejected without a reason' }));
+}
+
 export function portcullis(options: PortcullisMiddlewareOptions): PortcullisMiddleware;
 export function portcullis(instance: Portcullis, options?: GateOptions): PortcullisMiddleware;
 export function portcullis(first: PortcullisMiddlewareOptions | Portcullis, second?: GateOptions): PortcullisMiddleware {
@@ -119,17 +123,15 @@ export function portcullis(first: PortcullisMiddlewareOptions | Portcullis, seco
       next();
       return;
     }
-    const failed = (error: unknown): void =>
-      next(error ?? new PortcullisError('ERR_INTERNAL', { reason: 'authentication rejected without a reason' }));
     let outcome: unknown;
     try {
       outcome = authenticateRequestMaybeSync(req);
     } catch (error) {
-      failed(error);
+      failed(next, error);
       return;
     }
     // A repeated token is decided in this tick: `next()` without a promise turn.
-    if (outcome instanceof Promise) outcome.then(() => next(), failed);
+    if (outcome instanceof Promise) outcome.then(() => next(), (error: unknown) => failed(next, error));
     else next();
   };
   Object.defineProperty(gate, 'portcullis', { value: instance, enumerable: true });

@@ -3,14 +3,15 @@ import type { AuthContext, HttpRequestLike, Portcullis } from '@portcullis/core'
 import type { Request } from 'express';
 import { auditRequestInfo } from './audit-request-info.js';
 import { requestState } from './request-state.js';
+import type { RequestState } from './request-state.js';
 
 /**
  * The Portcullis instance in charge of a request. A rule middleware used without `portcullis()`
  * (or a configured `portcullisRouter`) in front of it cannot decide, so it fails closed with a
  * 500 whose log-only reason says how to fix the set-up.
  */
-export function portcullisOf(req: Request): Portcullis {
-  const instance = requestState(req).portcullis;
+export function portcullisOf(req: Request, state: RequestState = requestState(req)): Portcullis {
+  const instance = state.portcullis;
   if (instance === undefined) {
     throw new PortcullisError('ERR_INTERNAL', {
       reason: 'no Portcullis instance on the request: mount portcullis(options) (or portcullisRouter({ portcullis })) before Portcullis rules',
@@ -46,7 +47,7 @@ function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
  */
 export function authenticateRequestMaybeSync(req: Request): AuthContext | Promise<AuthContext> {
   const state = requestState(req);
-  const instance = portcullisOf(req);
+  const instance = portcullisOf(req, state);
   const memo = state.authentication;
   if (memo !== undefined && memo.instance === instance) {
     // Already decided for this request: the same answer, without a promise when it succeeded.
@@ -54,33 +55,52 @@ export function authenticateRequestMaybeSync(req: Request): AuthContext | Promis
     return memo.result;
   }
 
-  const succeed = (auth: AuthContext): AuthContext => {
-    state.auth = auth;
-    state.authenticatedBy = instance;
-    req.auth = Object.freeze({ principal: auth.principal, token: auth.token });
-    return auth;
-  };
-  const fail = (error: unknown): never => {
-    instance.auditDecision({ allowed: false, error }, undefined, auditRequestInfo(req));
-    throw error;
-  };
-
-  let outcome: AuthContext | Promise<AuthContext>;
+  let answer: AuthContext | PromiseLike<AuthContext>;
   try {
     const request = toRequestLike(req);
     // `authenticateMaybeSync` is optional on the Portcullis interface (test doubles may lack it).
-    const answer =
+    answer =
       instance.authenticateMaybeSync !== undefined ? instance.authenticateMaybeSync(request) : instance.authenticate(request);
-    outcome = isPromiseLike(answer) ? Promise.resolve(answer).then(succeed, fail) : succeed(answer);
   } catch (error) {
-    outcome = Promise.reject(error).catch(fail);
+    answer = Promise.reject(error);
   }
-  const result = isPromiseLike(outcome) ? outcome : Promise.resolve(outcome);
+  if (!isPromiseLike(answer)) {
+    // Decided in this tick (a repeated token): no promise at all. The memo holds the answer itself.
+    const auth = succeed(req, state, instance, answer);
+    state.authentication = { instance, result: auth };
+    return auth;
+  }
+  const outcome = Promise.resolve(answer).then(
+    (auth) => succeed(req, state, instance, auth),
+    (error: unknown): never => {
+      instance.auditDecision({ allowed: false, error }, undefined, auditRequestInfo(req));
+      throw error;
+    },
+  );
   // Callers attach their own handlers; this one only keeps an unobserved failure from being
   // reported as an unhandled rejection.
-  result.catch(() => undefined);
-  state.authentication = { instance, result };
+  outcome.catch(() => undefined);
+  state.authentication = { instance, result: outcome };
   return outcome;
+}
+
+/** Views already built for `req.auth`, per frozen auth context (a repeated token shares one). */
+const views = new WeakMap<AuthContext, Readonly<{ principal: AuthContext['principal']; token: AuthContext['token'] }>>();
+
+/** Records a successful authentication on the request and sets the frozen `req.auth` view. */
+function succeed(req: Request, state: RequestState, instance: Portcullis, auth: AuthContext): AuthContext {
+  state.auth = auth;
+  state.authenticatedBy = instance;
+  // Core returns the same frozen auth context for a repeated token: its requests share one frozen
+  // view. An auth context that is not frozen (a test double) could change, so it gets a new view.
+  const frozen = Object.isFrozen(auth);
+  let view = frozen ? views.get(auth) : undefined;
+  if (view === undefined) {
+    view = Object.freeze({ principal: auth.principal, token: auth.token });
+    if (frozen) views.set(auth, view);
+  }
+  req.auth = view;
+  return auth;
 }
 
 /**

@@ -34,8 +34,9 @@ function scopeOf(req: Request, fn: unknown, state: RequestState): PassScope {
   const route = req.route as { stack?: unknown } | undefined;
   // `req.route` is left in place after a route falls through, so membership of the running
   // function in the route's stack is what tells a route-level check from router-level middleware.
-  if (route && Array.isArray(route.stack) && route.stack.some((layer: { handle?: unknown } | null) => layer?.handle === fn)) {
-    return route;
+  if (route && Array.isArray(route.stack)) {
+    const stack = route.stack as readonly ({ handle?: unknown } | null | undefined)[];
+    for (let i = 0; i < stack.length; i++) if (stack[i]?.handle === fn) return route;
   }
   return state.routers.length > 0 ? (state.routers[state.routers.length - 1] as object) : GLOBAL_SCOPE;
 }
@@ -75,6 +76,25 @@ export function defineCheck(
   check: (req: Request, res: Response) => CheckOutcome | Promise<CheckOutcome>,
 ): RequestHandler {
   const middleware = function portcullisCheck(req: Request, res: Response, next: NextFunction): void {
+    let running: CheckOutcome | Promise<CheckOutcome>;
+    try {
+      running = check(req, res);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    // A check that decided synchronously (a repeated token, rules on the principal only) passes
+    // in this tick, without a closure or a promise; `next()` is still called exactly once.
+    if (running === 'public' || running === 'rule') {
+      try {
+        recordPass(req, middleware, running === 'public');
+      } catch (error) {
+        // Without a recorded pass a deny-by-default router would refuse the route anyway.
+        next(error ?? new PortcullisError('ERR_INTERNAL'));
+        return;
+      }
+      next();
+      return;
+    }
     let settled = false;
     const settle = (error?: unknown): void => {
       if (settled) return;
@@ -93,18 +113,6 @@ export function defineCheck(
       }
       settle();
     };
-    let running: CheckOutcome | Promise<CheckOutcome>;
-    try {
-      running = check(req, res);
-    } catch (error) {
-      running = Promise.reject(error);
-    }
-    // A check that decided synchronously (a repeated token, rules on the principal only) passes
-    // in this tick; `next()` is still called exactly once.
-    if (running === 'public' || running === 'rule') {
-      pass(running);
-      return;
-    }
     Promise.resolve(running).then(pass, (error: unknown) =>
       settle(error ?? new PortcullisError('ERR_INTERNAL', { reason: 'a check rejected without a reason' })),
     );

@@ -28,8 +28,11 @@ export interface Pass {
 export interface RequestState {
   /** The instance that authenticates this request (set by the gate or a configured router). */
   portcullis: Portcullis | undefined;
-  /** Memoised authentication: one verification per request and instance, however many rules ask. */
-  authentication: { readonly instance: Portcullis; readonly result: Promise<AuthContext> } | undefined;
+  /**
+   * Memoised authentication: one verification per request and instance, however many rules ask.
+   * `result` is the auth context itself when it was decided synchronously, else the promise.
+   */
+  authentication: { readonly instance: Portcullis; readonly result: AuthContext | Promise<AuthContext> } | undefined;
   /** The verified authentication, once known. */
   auth: AuthContext | undefined;
   /** The instance `auth` came from (a later instance's pending authentication must not reuse it). */

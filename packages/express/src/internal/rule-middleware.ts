@@ -1,5 +1,6 @@
-import type { AuthContext, Rule } from '@portcullis/core';
-import type { RequestHandler } from 'express';
+import type { AuthContext, Portcullis, Rule } from '@portcullis/core';
+import type { Request, RequestHandler } from 'express';
+import { auditRequestInfo } from './audit-request-info.js';
 import { authenticateRequestMaybeSync, portcullisOf } from './authenticate-request.js';
 import { decisionContext, enforce } from './decide-request.js';
 import { defineCheck } from './portcullis-middleware.js';
@@ -21,15 +22,17 @@ export type RuleMiddleware<R = unknown> = RequestHandler & { readonly rule: Rule
  * or answer with the rule's error. The decision itself is always the core's.
  */
 export function ruleMiddleware<R>(rule: Rule<R>): RuleMiddleware<R> {
+  const decideFor = (instance: Portcullis, req: Request, auth: AuthContext): 'rule' => {
+    // Method and route read once, for the decision context and the audit event.
+    const info = auditRequestInfo(req);
+    enforce(instance, rule, decisionContext<R>(req, auth, undefined, info), auth, req, info);
+    return 'rule';
+  };
   const middleware = defineCheck({ kind: rule.kind, description: rule.description }, (req) => {
     const instance = portcullisOf(req);
-    const decideFor = (auth: AuthContext): 'rule' => {
-      enforce(instance, rule, decisionContext<R>(req, auth), auth, req);
-      return 'rule';
-    };
     // Synchronous for a request already authenticated (by the gate) or a repeated token.
     const auth = authenticateRequestMaybeSync(req);
-    return auth instanceof Promise ? auth.then(decideFor) : decideFor(auth);
+    return auth instanceof Promise ? auth.then((value) => decideFor(instance, req, value)) : decideFor(instance, req, auth);
   });
   Object.defineProperty(middleware, 'rule', { value: rule, enumerable: true });
   return middleware as RuleMiddleware<R>;
