@@ -44,7 +44,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 export interface FastVerifierVariant {
   /**
    * Verified-token cache key:
-   * - `sha256`: as shipped, `hashToken` (createHash → update → digest) on every call;
+   * - `sha256`: core's `hashToken` on every call (createHash → update → digest until core switched
+   *   to the one-shot form in 47d97db);
    * - `sha256-oneshot`: the same SHA-256 value through `crypto.hash()` (Node ≥ 20.12), one native
    *   call instead of a Hash object — keeps "no token in the heap";
    * - `token`: the token string itself as the Map key (`tokenHash` computed once, on the miss) —

@@ -263,16 +263,16 @@ export function buildSubjects({ pool, missCacheEntries, internals }: MicroContex
     });
     subjects.push({
       group: 'hit path',
-      name: 'prototype: verifyCachedSync, SHA-256 key (createHash)',
+      name: 'prototype: verifyCachedSync, SHA-256 key via hashToken',
       async: false,
-      note: 'no promise: hashToken + LRU get + clock checks',
+      note: "no promise: core's hashToken + LRU get + clock checks",
       op: () => protoSha.verifyCachedSync(fresh()) ?? fail('expected a hit'),
     });
     const protoOneShot = createFastVerifier(internals, hitOptions, { cacheKey: 'sha256-oneshot' });
     protoOneShot.verifySync(one);
     subjects.push({
       group: 'hit path',
-      name: 'prototype: verifyCachedSync, SHA-256 key (crypto.hash one-shot)',
+      name: "prototype: verifyCachedSync, SHA-256 key via crypto.hash('sha256')",
       async: false,
       note: 'same hash value, one native call; still no token in the heap',
       op: () => protoOneShot.verifyCachedSync(fresh()) ?? fail('expected a hit'),
@@ -422,7 +422,7 @@ export function buildSubjects({ pool, missCacheEntries, internals }: MicroContex
   const parsedClaims = decodeJwt(one);
   subjects.push({
     group: 'breakdown',
-    name: 'hashToken (createHash SHA-256 of the token)',
+    name: "hashToken (core's SHA-256 of the token)",
     async: false,
     op: () => hashToken(one),
   });
