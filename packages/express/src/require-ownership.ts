@@ -86,19 +86,27 @@ const NO_OWNER = (): undefined => undefined;
  */
 export function requireOwnership<T>(options: OwnershipOptions<T>): OwnershipMiddleware<T> {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError("requireOwnership: pass { load: (req) => resource, ownerOf?, tenantOf?, allowRoles? }");
+    throw new TypeError('requireOwnership: pass { load: (req) => resource, ownerOf?, tenantOf?, allowRoles? }');
   }
   for (const key of Object.keys(options)) {
-    if (!KEYS.includes(key)) throw new TypeError(`requireOwnership: unknown option '${key}'; expected ${KEYS.join(', ')}`);
+    if (!KEYS.includes(key))
+      throw new TypeError(`requireOwnership: unknown option '${key}'; expected ${KEYS.join(', ')}`);
   }
   const { load, ownerOf, ...ruleOptions } = options;
-  if (typeof load !== 'function') throw new TypeError("requireOwnership: 'load' must be a function (req) => resource | undefined");
+  if (typeof load !== 'function')
+    throw new TypeError("requireOwnership: 'load' must be a function (req) => resource | undefined");
   const rule = ownershipRule<T>({ ...ruleOptions, ownerOf: ownerOf ?? NO_OWNER });
   const loaded = new WeakMap<Request, T>();
 
   const middleware = defineCheck({ kind: rule.kind, description: rule.description }, async (req) => {
     const instance = portcullisOf(req);
     const auth = await authenticateRequest(req);
+    const state = requestState(req);
+    const context = decisionContext<T>(req, auth);
+    // Caller-only denials (a client principal, a caller without a tenant) before the loader runs:
+    // nothing downstream for a caller refused whatever the resource.
+    const early = rule.precheck?.(context);
+    if (early !== undefined) enforce(instance, rule, context, auth, req);
     let resource: T | undefined;
     try {
       const value = await load(req);
@@ -110,8 +118,6 @@ export function requireOwnership<T>(options: OwnershipOptions<T>): OwnershipMidd
       auditFailure(instance, error, auth, req, 'requireOwnership: load failed');
       throw error;
     }
-    const state = requestState(req);
-    const context = decisionContext<T>(req, auth);
     enforce(instance, rule, { ...context, resource: resource as T }, auth, req);
     state.resource = { value: resource };
     loaded.set(req, resource as T);
@@ -124,7 +130,9 @@ export function requireOwnership<T>(options: OwnershipOptions<T>): OwnershipMidd
     enumerable: true,
     value: (req: Request): T => {
       if (!loaded.has(req)) {
-        throw new PortcullisError('ERR_INTERNAL', { reason: 'requireOwnership().resource(req) called for a request it did not load' });
+        throw new PortcullisError('ERR_INTERNAL', {
+          reason: 'requireOwnership().resource(req) called for a request it did not load',
+        });
       }
       return loaded.get(req) as T;
     },

@@ -145,6 +145,28 @@ describe('requireOwnership()', () => {
     expect(loads).toBe(0);
   });
 
+  it('does not load for a caller without a tenant (403) or a client principal (404): SPEC 92, 125', async () => {
+    let loads = 0;
+    const { url, ran } = await serve({
+      load: (req) => {
+        loads++;
+        return DOCS.get(String(req.params['id']));
+      },
+    });
+    const noTenant = await issuer.token({ sub: 'dora', roles: ['customer'] });
+    const client = await issuer.token({ sub: 'svc', client_id: 'svc' });
+    const refused = await send(`${url}/docs/d-a`, { token: noTenant });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('ERR_FORBIDDEN');
+    const hidden = await send(`${url}/docs/d-a`, { token: client });
+    expect(hidden.status).toBe(404);
+    expect(loads).toBe(0);
+    expect(ran).toEqual([]);
+    // Control: an owner does make the loader run.
+    expect((await send(`${url}/docs/d-a`, { token: alice })).status).toBe(200);
+    expect(loads).toBe(1);
+  });
+
   it('passes the loaded resource to later policies and tenant rules', async () => {
     const own = requireOwnership<Doc>({ load: (req) => DOCS.get(String(req.params['id'])), ownerOf: (d) => d.ownerId, allowRoles: ['support'] });
     const cleared = requirePolicy<Doc>('clearance>=sensitivity', ({ principal, resource }) => {

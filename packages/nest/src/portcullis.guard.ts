@@ -308,9 +308,13 @@ export class PortcullisGuard implements CanActivate {
     if (route.ownedResource) {
       const spec = route.ownedResource;
       const resolver = this.instance<ResourceResolver<unknown>>(spec.resolver, '@OwnedResource');
+      const ownership = this.ownership(spec, resolver);
+      // Caller-only denials (a client principal, a caller without a tenant) before the resolver
+      // runs: nothing downstream for a caller refused whatever the resource.
+      if (ownership.precheck?.(decisionContext) !== undefined) check(ownership);
       const resource = await this.loadResource(spec, resolver, auth, request);
       decisionContext = { ...decisionContext, resource };
-      check(this.ownership(spec, resolver));
+      check(ownership);
       this.attachResource(request, resource);
     }
 

@@ -2,7 +2,7 @@ import type { Principal } from '../principal/principal.js';
 import { asTenant, principalTenant, sameTenant } from '../internal/rule-tenant.js';
 import { makeRule, validateOptions, validateRoleList } from '../internal/rule-validate.js';
 import { allow, deny } from './decide.js';
-import type { Rule } from './rule.js';
+import type { Deny, Rule } from './rule.js';
 
 /**
  * Options of {@link requireOwnership}.
@@ -62,7 +62,8 @@ export interface OwnershipRuleOptions<R = unknown> {
  * 6. `ownerOf(resource) === identityOf(principal)` → allow; else `ERR_NOT_FOUND`.
  *
  * Put principal-only rules (scopes, roles) *before* this one in `allOf`, so their 403s do not
- * depend on whether the resource exists.
+ * depend on whether the resource exists. Steps 1–2 are also offered as `rule.precheck`, which
+ * adapters run before loading the resource, so a caller refused whatever the resource costs no load.
  *
  * @example
  * ```ts
@@ -103,14 +104,24 @@ export function requireOwnership<R = unknown>(options: OwnershipRuleOptions<R>):
     ...(allowClients ? ['clients'] : []),
   ].join(', ')})`;
 
-  return makeRule<R>('ownership', description, ({ principal, resource }) => {
-    const isClient = principal.kind !== 'user';
-    if (isClient && !allowClients) return deny('ERR_NOT_FOUND', `${description}: client principals own nothing`);
-    let mine: string | undefined;
-    if (tenantOf) {
-      mine = principalTenant(principal);
-      if (mine === undefined) return deny('ERR_FORBIDDEN', `${description}: principal has no tenant`);
+  /** Steps 1–2: what depends on the caller only (also run by `precheck`, before any load). */
+  const callerCheck = (principal: Principal): Deny | string | undefined => {
+    if (principal.kind !== 'user' && !allowClients) {
+      return deny('ERR_NOT_FOUND', `${description}: client principals own nothing`);
     }
+    if (tenantOf) {
+      const mine = principalTenant(principal);
+      if (mine === undefined) return deny('ERR_FORBIDDEN', `${description}: principal has no tenant`);
+      return mine;
+    }
+    return undefined;
+  };
+
+  const rule = makeRule<R>('ownership', description, ({ principal, resource }) => {
+    const isClient = principal.kind !== 'user';
+    const caller = callerCheck(principal);
+    if (typeof caller === 'object') return caller;
+    const mine = caller;
     if (resource === undefined) return deny('ERR_NOT_FOUND', `${description}: no resource`);
     if (tenantOf) {
       const theirs = asTenant(tenantOf(resource));
@@ -127,5 +138,12 @@ export function requireOwnership<R = unknown>(options: OwnershipRuleOptions<R>):
       return allow(`${description}: owner`);
     }
     return deny('ERR_NOT_FOUND', `${description}: not the owner`);
+  });
+  return Object.freeze({
+    ...rule,
+    precheck: ({ principal }: { principal: Principal }): Deny | undefined => {
+      const caller = callerCheck(principal);
+      return typeof caller === 'object' ? caller : undefined;
+    },
   });
 }

@@ -51,4 +51,11 @@ export interface Rule<R = unknown> {
   /** Human-readable description, used in reasons and start-up reports. */
   readonly description: string;
   evaluate(context: DecisionContext<R>): Decision;
+  /**
+   * Optional: the part of the decision that depends on the caller only, made BEFORE the resource
+   * is loaded, so a caller the rule refuses whatever the resource costs no load (nothing
+   * downstream runs). Returns the deny, or `undefined` to load the resource and `evaluate`.
+   * Adapters call it before their resource loader; `evaluate` repeats the same checks.
+   */
+  precheck?(context: Omit<DecisionContext<R>, 'resource'>): Deny | undefined;
 }

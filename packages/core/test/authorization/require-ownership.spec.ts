@@ -31,6 +31,13 @@ const reasonOf = (rule: typeof canRead, principal: typeof alice, id: string) =>
   (decide(rule, { principal, resource: load(id) }) as Deny).reason ?? 'allowed';
 
 describe('requireOwnership', () => {
+  it('precheck: denies callers refused whatever the resource, before any load', () => {
+    expect(canRead.precheck?.({ principal: noTenant })).toMatchObject({ allowed: false, reason: 'ERR_FORBIDDEN' });
+    expect(canRead.precheck?.({ principal: spoofClient })).toMatchObject({ allowed: false, reason: 'ERR_NOT_FOUND' });
+    expect(canRead.precheck?.({ principal: alice })).toBeUndefined();
+    expect(canRead.precheck?.({ principal: carol })).toBeUndefined(); // other-tenant needs the resource
+  });
+
   it('allows the owner', () => {
     expect(decide(canRead, { principal: alice, resource: load('o-a1') })).toEqual({
       allowed: true,

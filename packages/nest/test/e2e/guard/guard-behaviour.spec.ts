@@ -392,6 +392,15 @@ describe.each(PLATFORMS)('%s', (platform) => {
     expect(started.counter.loads - loads).toBe(1);
   });
 
+  it('never loads for a caller refused whatever the resource: no tenant (403), a client principal (404)', async () => {
+    const loads = started.counter.loads;
+    const noTenant = await get(`${url}/orders/o-a1`, await tokenFor('noTenant'));
+    expect(noTenant.status).toBe(403);
+    expect(((await noTenant.json()) as { code: string }).code).toBe('ERR_FORBIDDEN');
+    expect((await get(`${url}/orders/o-a1`, await tokenFor('spoofClient'))).status).toBe(404);
+    expect(started.counter.loads - loads).toBe(0);
+  });
+
   it('not found and not permitted are byte-identical (SPEC 114)', async () => {
     const token = await tokenFor('alice');
     const [other, missing] = [await get(`${url}/orders/o-b1`, token), await get(`${url}/orders/o-nope`, token)];
