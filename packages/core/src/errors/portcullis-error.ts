@@ -77,7 +77,11 @@ export const ERROR_CATALOG: Readonly<Record<PortcullisErrorCode, ErrorCatalogEnt
     bearerError: 'invalid_token',
     description: 'The access token uses a disallowed algorithm',
   },
-  ERR_INVALID_TOKEN_TYPE: { status: 401, bearerError: 'invalid_token', description: 'The token is not an access token' },
+  ERR_INVALID_TOKEN_TYPE: {
+    status: 401,
+    bearerError: 'invalid_token',
+    description: 'The token is not an access token',
+  },
   ERR_KEY_NOT_FOUND: {
     status: 401,
     bearerError: 'invalid_token',
@@ -89,7 +93,11 @@ export const ERROR_CATALOG: Readonly<Record<PortcullisErrorCode, ErrorCatalogEnt
     description: 'The access token signature is invalid',
   },
   ERR_TOKEN_EXPIRED: { status: 401, bearerError: 'invalid_token', description: 'The access token expired' },
-  ERR_TOKEN_NOT_YET_VALID: { status: 401, bearerError: 'invalid_token', description: 'The access token is not yet valid' },
+  ERR_TOKEN_NOT_YET_VALID: {
+    status: 401,
+    bearerError: 'invalid_token',
+    description: 'The access token is not yet valid',
+  },
   ERR_CLAIM_INVALID: { status: 401, bearerError: 'invalid_token', description: 'The access token claims are invalid' },
   ERR_TOKEN_REVOKED: { status: 401, bearerError: 'invalid_token', description: 'The access token was revoked' },
   ERR_INSUFFICIENT_SCOPE: {
@@ -117,6 +125,11 @@ export interface PortcullisErrorDetails {
   readonly reason?: string;
   /** The underlying error, for logs only. */
   readonly cause?: unknown;
+  /**
+   * Base64url SHA-256 of the credential that was presented and refused, so the audit trail can
+   * name it (SPEC §0.3) without ever holding the token. Never sent to clients.
+   */
+  readonly tokenHash?: string;
 }
 
 /**
@@ -142,6 +155,8 @@ export class PortcullisError extends Error {
   readonly retryAfter: number | undefined;
   /** Log-only detail; never sent to a client. */
   readonly reason: string | undefined;
+  /** Hash of the refused credential, for the audit trail; never sent to a client. */
+  readonly tokenHash: string | undefined;
 
   constructor(code: PortcullisErrorCode, details: PortcullisErrorDetails = {}) {
     const entry = ERROR_CATALOG[code];
@@ -154,6 +169,7 @@ export class PortcullisError extends Error {
     this.claim = details.claim;
     this.retryAfter = entry.status === 503 ? (details.retryAfter ?? 30) : undefined;
     this.reason = details.reason;
+    this.tokenHash = details.tokenHash;
   }
 }
 

@@ -17,6 +17,7 @@ import {
 } from '../errors/to-http-response.js';
 import { createPrincipalMapper } from '../principal/create-principal-mapper.js';
 import { extractBearerToken } from '../request/extract-bearer-token.js';
+import { hashToken } from '../token/hash-token.js';
 import type { HttpRequestLike } from '../request/http-request-like.js';
 import { createAccessTokenVerifier } from '../token/create-access-token-verifier.js';
 import type { VerifiedToken } from '../token/verified-token.js';
@@ -115,6 +116,24 @@ export function createPortcullis(options: PortcullisOptions): Portcullis {
       ? error
       : new PortcullisError('ERR_INTERNAL', { cause: error, reason: 'authentication failed unexpectedly' });
 
+  /**
+   * The error of a refused credential, carrying the credential's hash so the deny event can name
+   * it (SPEC §0.3 NDR: "reason code and jti/token hash, never the raw token"). Failure path only:
+   * the hash is computed once more here rather than threaded out of the verifier's hot path.
+   */
+  const identified = (error: unknown, token: string): PortcullisError => {
+    const e = asPortcullisError(error);
+    if (e.tokenHash !== undefined) return e;
+    return new PortcullisError(e.code, {
+      ...(e.requiredScopes === undefined ? {} : { requiredScopes: e.requiredScopes }),
+      ...(e.claim === undefined ? {} : { claim: e.claim }),
+      ...(e.retryAfter === undefined ? {} : { retryAfter: e.retryAfter }),
+      ...(e.reason === undefined ? {} : { reason: e.reason }),
+      ...((e as { cause?: unknown }).cause === undefined ? {} : { cause: (e as { cause?: unknown }).cause }),
+      tokenHash: hashToken(token),
+    });
+  };
+
   const verifyMaybeSync = (token: string): VerifiedToken | Promise<VerifiedToken> =>
     verifier.verifyMaybeSync === undefined ? verifier.verify(token) : verifier.verifyMaybeSync(token);
 
@@ -135,18 +154,23 @@ export function createPortcullis(options: PortcullisOptions): Portcullis {
     }
     return auth;
   };
-  const rethrow = (error: unknown): never => {
-    throw asPortcullisError(error);
-  };
 
   const authenticateTokenMaybeSync = (token: string): AuthContext | Promise<AuthContext> => {
     let verified: VerifiedToken | Promise<VerifiedToken>;
+    const refuse = (error: unknown): never => {
+      throw identified(error, token);
+    };
     try {
       verified = verifyMaybeSync(token);
     } catch (error) {
-      throw asPortcullisError(error);
+      return refuse(error);
     }
-    return verified instanceof Promise ? verified.then(toAuthContext, rethrow) : toAuthContext(verified);
+    if (verified instanceof Promise) return verified.then(toAuthContext).catch(refuse);
+    try {
+      return toAuthContext(verified);
+    } catch (error) {
+      return refuse(error);
+    }
   };
 
   const authenticateMaybeSync = (request: HttpRequestLike): AuthContext | Promise<AuthContext> => {
@@ -230,7 +254,9 @@ export function createPortcullis(options: PortcullisOptions): Portcullis {
           clientId: principal?.clientId,
           tenant: principal?.tenant,
           tokenId: principal?.tokenId,
-          tokenHash: auth?.token.tokenHash,
+          // A refused credential has no verified token: its hash travels on the error.
+          tokenHash:
+            auth?.token.tokenHash ?? (outcome.error instanceof PortcullisError ? outcome.error.tokenHash : undefined),
           method: request?.method,
           route: request?.route,
           decision: 'deny',

@@ -8,6 +8,7 @@ import { requireScopes } from '../../src/authorization/require-scopes.js';
 import type { Deny, Rule } from '../../src/authorization/rule.js';
 import { PortcullisError, type PortcullisErrorCode } from '../../src/errors/portcullis-error.js';
 import { createPortcullis } from '../../src/portcullis/create-portcullis.js';
+import { hashToken } from '../../src/token/hash-token.js';
 import type { Portcullis } from '../../src/portcullis/portcullis.js';
 import { InMemoryRevocationStore } from '../../src/revocation/in-memory-revocation-store.js';
 
@@ -221,11 +222,28 @@ describe('createPortcullis (served JWKS on 127.0.0.1)', () => {
       route: '/orders/:id',
     });
     expect(events[0]!.time).toBe(new Date(issuer.clock.now()).toISOString());
-    expect(events[1]).toMatchObject({ decision: 'deny', reason: 'ERR_TOKEN_EXPIRED', route: '/orders' });
+    // The refused credential is named by its hash (SPEC §0.3 NDR), never by the token itself.
+    expect(events[1]).toMatchObject({
+      decision: 'deny',
+      reason: 'ERR_TOKEN_EXPIRED',
+      route: '/orders',
+      tokenHash: hashToken(expired),
+    });
     expect(events[2]).toMatchObject({ decision: 'deny', reason: 'ERR_NO_RULE' });
     const text = JSON.stringify(events);
     expect(text).not.toContain(token);
     expect(text).not.toContain(expired.split('.')[1]!);
+  });
+
+  it('carries the hash of every refused credential on the error (sync and async failures), never in the answer', async () => {
+    for (const kind of ['expired', 'alg-none', 'wrong-audience', 'tampered-signature', 'unknown-kid'] as const) {
+      const token = await issuer.badToken(kind);
+      const error = await failure(portcullis.authenticate(bearer(token)));
+      expect(error.tokenHash).toBe(hashToken(token));
+      expect(JSON.stringify(portcullis.toHttpResponse(error))).not.toContain(error.tokenHash!);
+    }
+    // No credential, nothing to name.
+    expect((await failure(portcullis.authenticate({ headers: {} }))).tokenHash).toBeUndefined();
   });
 
   it('ignores a throwing audit sink', async () => {
