@@ -87,7 +87,7 @@ notes.push(
   `Portcullis' verified-token cache is set to ${formatNumber(config.missCacheEntries)} entries (default 10,000) in the HTTP servers and the first-sight micro rows, ` +
     `so that the rotated pool of ${formatNumber(config.poolSize)} tokens never hits it (every request of the "10,000 tokens" scenario is a first sight, checked by the handler's cache counters); ` +
     `with the default size the pool would be served from the cache after one pass, which is what the one-token rows measure.`,
-  "Every Nest server runs with `logger: false`. @portcullis/nest's default audit sink ('logger') still builds and serialises one event per decision; the \"audit: no-op sink\" row shows its cost.",
+  "Every Nest server runs with `logger: false` (no request logging anywhere). The \"audit: no-op sink\" row replaces @portcullis/nest's default audit sink ('logger') by a function that drops events, to show what the default costs.",
   'Alternatives are configured with an RS256 allowlist, issuer and audience (and a scope check on the route, like the Portcullis rows); express-oauth2-jwt-bearer in strict (RFC 9068) mode. Only Portcullis has a verified-token cache, so for the alternatives one token and 10,000 tokens cost the same.',
   `Micro numbers are single-threaded on one core; async subjects (Portcullis, jose) are awaited one at a time, so their WebCrypto work does not spread over libuv threads.`,
   `The machine is shared: other processes may compete for the two cores (load average ${loadBefore} before, ${loadAfter} after). Compare rows of one run, not runs.`,
