@@ -2,6 +2,8 @@
 // the run's tokens with @portcullis/testing's issuer (JWKS on 127.0.0.1), runs each suite in child
 // processes (measured code pinned to core 1, load generator to core 0), evaluates the goals of
 // issue 9, and writes bench/results/ and the root README section.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createTestIssuer } from '@portcullis/testing';
 import { runHttp } from './http/run-http.js';
 import type { HttpResult } from './http/run-http.js';
@@ -141,18 +143,24 @@ log(`\nWrote ${json.pathname} and ${markdown.pathname}`);
 if (flags.noReadme || config.mode === 'quick' || flags.suites.size < 3) {
   log('README section not updated (quick or partial run, or --no-readme).');
 } else {
-  const how = updateMarkedSection(new URL('../../../README.md', import.meta.url), renderReadmeSection(results));
+  const readme = new URL('../../../README.md', import.meta.url);
+  const how = updateMarkedSection(readme, renderReadmeSection(results));
   log(
     how === 'replaced'
       ? 'Updated the bench section of README.md.'
       : 'README.md had no bench markers: appended a "Benchmarks" section with them.',
   );
-  updateMarkedSection(
-    new URL('../../README.md', import.meta.url),
-    renderGoalsSection(results),
-    'goals',
-    'Goals: this run',
-  );
+  const benchReadme = new URL('../../README.md', import.meta.url);
+  updateMarkedSection(benchReadme, renderGoalsSection(results), 'goals', 'Goals: this run');
   log('Updated the goals block of bench/README.md.');
+  // Generated tables are not column-aligned; let the workspace's Prettier format both files so
+  // `npm run format:check` stays green after a run.
+  const prettier = fileURLToPath(new URL('../../../node_modules/prettier/bin/prettier.cjs', import.meta.url));
+  const formatted = spawnSync(
+    process.execPath,
+    [prettier, '--write', fileURLToPath(readme), fileURLToPath(benchReadme)],
+    { stdio: 'ignore' },
+  );
+  if (formatted.status !== 0) log('Prettier could not format the README files; run `npm run format`.');
 }
 log(`Done in ${elapsed()}.`);
