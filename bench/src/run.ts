@@ -153,14 +153,10 @@ if (flags.noReadme || config.mode === 'quick' || flags.suites.size < 3) {
   const benchReadme = new URL('../../README.md', import.meta.url);
   updateMarkedSection(benchReadme, renderGoalsSection(results), 'goals', 'Goals: this run');
   log('Updated the goals block of bench/README.md.');
-  // Generated tables are not column-aligned; let the workspace's Prettier format both files so
-  // `npm run format:check` stays green after a run.
+  // Generated tables are not column-aligned: let the workspace's Prettier format this package's
+  // README. The root README is left as written (formatting it would touch its other sections).
   const prettier = fileURLToPath(new URL('../../../node_modules/prettier/bin/prettier.cjs', import.meta.url));
-  const formatted = spawnSync(
-    process.execPath,
-    [prettier, '--write', fileURLToPath(readme), fileURLToPath(benchReadme)],
-    { stdio: 'ignore' },
-  );
-  if (formatted.status !== 0) log('Prettier could not format the README files; run `npm run format`.');
+  const formatted = spawnSync(process.execPath, [prettier, '--write', fileURLToPath(benchReadme)], { stdio: 'ignore' });
+  if (formatted.status !== 0) log('Prettier could not format bench/README.md; run `npm run format`.');
 }
 log(`Done in ${elapsed()}.`);
