@@ -32,8 +32,8 @@ export function runConfig(quick: boolean): RunConfig {
         poolSize: 2_000,
         missCacheEntries: 1_000,
         micro: { warmupMs: 60, rounds: 3, sliceMs: 60 },
-        http: { connections: 50, rounds: 1, durationS: 1, warmupFirstS: 0.5, warmupS: 0.5 },
-        scale: { stampedeCallers: 1_000, revokedJtis: 1_000_000, mixUsers: 2_000, mixRequests: 20_000 },
+        http: { connections: 50, rounds: 1, durationS: 0.5, warmupFirstS: 0.25, warmupS: 0.25 },
+        scale: { stampedeCallers: 1_000, revokedJtis: 200_000, mixUsers: 2_000, mixRequests: 20_000 },
       }
     : {
         mode: 'full',
