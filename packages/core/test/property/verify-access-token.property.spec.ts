@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SUPPORTED_ASYMMETRIC_ALGORITHMS } from '../../src/internal/key-algorithms.js';
 import fc from 'fast-check';
 import { createTestIssuer } from '@portcullis/testing';
 import type { TestIssuer } from '@portcullis/testing';
@@ -197,24 +198,7 @@ describe('verify — properties', () => {
   });
 
   it('one header defect, re-signed with the real key, is refused with the matching code', async () => {
-    const notAllowedAlg = fc
-      .string({ maxLength: 10 })
-      .filter(
-        (a) =>
-          ![
-            'RS256',
-            'RS384',
-            'RS512',
-            'PS256',
-            'PS384',
-            'PS512',
-            'ES256',
-            'ES384',
-            'ES512',
-            'EdDSA',
-            'Ed25519',
-          ].includes(a),
-      );
+    const notAllowedAlg = fc.string({ maxLength: 10 }).filter((a) => !SUPPORTED_ASYMMETRIC_ALGORITHMS.includes(a));
     const badTyp = fc.oneof(
       fc.string({ maxLength: 20 }).filter((t) => {
         const lower = t.toLowerCase();
@@ -229,12 +213,10 @@ describe('verify — properties', () => {
         .map((alg) => ({ patch: { alg }, codes: ['ERR_ALGORITHM_NOT_ALLOWED'] as PortcullisErrorCode[] })),
       badTyp.map((typ) => ({ patch: { typ }, codes: ['ERR_INVALID_TOKEN_TYPE'] as PortcullisErrorCode[] })),
       fc.constant({ patch: { typ: undefined }, codes: ['ERR_INVALID_TOKEN_TYPE'] as PortcullisErrorCode[] }),
-      fc
-        .tuple(fc.constantFrom('jwk', 'jku', 'x5u', 'x5c', 'crit', 'enc', 'zip'), json)
-        .map(([member, value]) => ({
-          patch: { [member]: value },
-          codes: ['ERR_ALGORITHM_NOT_ALLOWED'] as PortcullisErrorCode[],
-        })),
+      fc.tuple(fc.constantFrom('jwk', 'jku', 'x5u', 'x5c', 'crit', 'enc', 'zip'), json).map(([member, value]) => ({
+        patch: { [member]: value },
+        codes: ['ERR_ALGORITHM_NOT_ALLOWED'] as PortcullisErrorCode[],
+      })),
       // b64:false turns the payload into unencoded JSON, which the shape check refuses first.
       json.map((b64) => ({
         patch: { b64 },

@@ -40,15 +40,8 @@ export interface RouteRequirements {
   readonly conflict: string | undefined;
 }
 
-interface TargetRules {
-  readonly isPublic: boolean;
-  readonly authenticated: boolean;
-  readonly scopes: readonly ScopeRequirement[];
-  readonly roles: readonly RoleRequirement[];
-  readonly tenantParams: readonly string[];
-  readonly policies: readonly PolicySpec[];
-  readonly rules: readonly Rule[];
-  readonly ownedResource: OwnedResourceSpec | undefined;
+/** What one target (handler or class) declares: the route's fields before combining, plus a rule count. */
+interface TargetRules extends Omit<RouteRequirements, 'hasRules' | 'conflict'> {
   readonly count: number;
 }
 
