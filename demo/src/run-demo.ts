@@ -1,6 +1,6 @@
 import type { Narrator } from './narration/narrator.js';
 import { SCENARIOS } from './scenarios/index.js';
-import { createDemoContext, DemoCheckFailed, type ApiClock, type DemoContext } from './scenarios/demo-context.js';
+import { createDemoContext, DemoCheckFailed, type DemoContext } from './scenarios/demo-context.js';
 import type { Scenario } from './scenarios/scenario.js';
 
 /** Options of {@link runDemo}. */
@@ -12,8 +12,6 @@ export interface RunDemoOptions {
   readonly narrator: Narrator;
   /** Secrets of the confidential clients. @default the DEV ONLY ones */
   readonly secrets?: { readonly ordersBackoffice: string; readonly fulfilmentService: string };
-  /** Only for an in-process API (tests): lets the "expired token" check move its clock. */
-  readonly apiClock?: ApiClock;
   /** Scenario ids to run. @default all of {@link SCENARIOS}, in order */
   readonly only?: readonly string[];
   /**

@@ -1,4 +1,5 @@
 import type { ClientMetadata } from 'oidc-provider';
+import type { ClientSecrets } from './config.js';
 
 /** Scopes of the orders API (resource scopes, also listed as supported scopes in discovery). */
 export const ORDERS_SCOPES = ['orders:read', 'orders:write', 'orders:fulfil'] as const;
@@ -15,16 +16,22 @@ export const ORDERS_BACKOFFICE_REDIRECT_URIS = [
   'http://localhost:8081/callback',
 ] as const;
 
+/** client_id of the DEV ONLY machine client whose access tokens live {@link SHORT_LIVED_ACCESS_TOKEN_TTL_SECONDS}. */
+export const SHORT_LIVED_CLIENT_ID = 'short-lived-service';
+
+/** Lifetime of `short-lived-service`'s access tokens, in seconds: long enough to use once, short enough to watch expire. */
+export const SHORT_LIVED_ACCESS_TOKEN_TTL_SECONDS = 3;
+
 /**
- * The three registered clients. Only `code` responses exist (no implicit or hybrid flow), PKCE is
+ * The three registered clients, plus the DEV ONLY `short-lived-service` when its secret is set. Only `code` responses exist (no implicit or hybrid flow), PKCE is
  * required of every client by the provider configuration, and each client's `scope` is the
  * allowlist oidc-provider enforces on authorization and token requests.
  *
  * @example
  * new Provider(issuer, { clients: buildClients({ ordersBackoffice: 's1', fulfilmentService: 's2' }) });
  */
-export function buildClients(secrets: { ordersBackoffice: string; fulfilmentService: string }): ClientMetadata[] {
-  return [
+export function buildClients(secrets: ClientSecrets): ClientMetadata[] {
+  const clients: ClientMetadata[] = [
     {
       // Public browser app: no secret can be kept, so PKCE S256 and rotating refresh tokens.
       client_id: 'orders-web',
@@ -60,4 +67,19 @@ export function buildClients(secrets: { ordersBackoffice: string; fulfilmentServ
       scope: 'orders:fulfil',
     },
   ];
+  if (secrets.shortLivedService !== undefined) {
+    // DEV ONLY: the fulfilment client again, with tokens that expire in seconds (the demo's
+    // "expired token" step). Absent with NODE_ENV=production (see loadConfig).
+    clients.push({
+      client_id: SHORT_LIVED_CLIENT_ID,
+      client_name: `Short-lived service (DEV ONLY, tokens live ${SHORT_LIVED_ACCESS_TOKEN_TTL_SECONDS} s)`,
+      client_secret: secrets.shortLivedService,
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      scope: 'orders:fulfil',
+    });
+  }
+  return clients;
 }

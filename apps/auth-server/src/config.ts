@@ -13,7 +13,19 @@ export const ORDERS_API_RESOURCE = 'https://api.portcullis.test/orders';
 export const DEV_CLIENT_SECRETS = Object.freeze({
   ordersBackoffice: 'dev-only-orders-backoffice-secret',
   fulfilmentService: 'dev-only-fulfilment-service-secret',
+  shortLivedService: 'dev-only-short-lived-service-secret',
 });
+
+/** Secrets of the confidential clients. */
+export interface ClientSecrets {
+  ordersBackoffice: string;
+  fulfilmentService: string;
+  /**
+   * Secret of the DEV ONLY `short-lived-service` client (tokens live a few seconds, so the demo can
+   * show an expired token); the client exists only when this is set. Never set in production.
+   */
+  shortLivedService?: string | undefined;
+}
 
 /** Default location of the signing keys: `apps/auth-server/.data/jwks.json` (git-ignored). */
 export const DEFAULT_KEYS_FILE = fileURLToPath(new URL('../.data/jwks.json', import.meta.url));
@@ -42,7 +54,7 @@ export interface AuthServerConfig {
   /** Keys that sign oidc-provider's cookies; random per start when not configured. */
   cookieKeys: string[];
   /** Secrets of the confidential clients. */
-  clientSecrets: { ordersBackoffice: string; fulfilmentService: string };
+  clientSecrets: ClientSecrets;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -61,7 +73,8 @@ type Env = Readonly<Record<string, string | undefined>>;
  * | `COOKIE_KEYS` | random per start (comma-separated list) |
  * | `ORDERS_BACKOFFICE_CLIENT_SECRET`, `FULFILMENT_SERVICE_CLIENT_SECRET` | DEV ONLY constants |
  *
- * With `NODE_ENV=production` the DEV ONLY secrets and random cookie keys are refused.
+ * With `NODE_ENV=production` the DEV ONLY secrets and random cookie keys are refused, and the
+ * DEV ONLY `short-lived-service` client (tokens that expire in seconds, for the demo) does not exist.
  *
  * @throws TypeError when a value is malformed, saying which variable and what is expected.
  * @example
@@ -90,9 +103,10 @@ export function loadConfig(env: Env): AuthServerConfig {
     cookieKeys.push(randomCookieKey());
   }
 
-  const clientSecrets = {
+  const clientSecrets: ClientSecrets = {
     ordersBackoffice: nonEmpty(env['ORDERS_BACKOFFICE_CLIENT_SECRET']) ?? DEV_CLIENT_SECRETS.ordersBackoffice,
     fulfilmentService: nonEmpty(env['FULFILMENT_SERVICE_CLIENT_SECRET']) ?? DEV_CLIENT_SECRETS.fulfilmentService,
+    ...(production ? {} : { shortLivedService: DEV_CLIENT_SECRETS.shortLivedService }),
   };
   if (
     production &&

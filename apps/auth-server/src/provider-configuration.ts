@@ -1,5 +1,12 @@
 import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
-import { buildClients, ORDERS_SCOPES, SUPPORTED_SCOPES } from './clients.js';
+import {
+  buildClients,
+  ORDERS_SCOPES,
+  SHORT_LIVED_ACCESS_TOKEN_TTL_SECONDS,
+  SHORT_LIVED_CLIENT_ID,
+  SUPPORTED_SCOPES,
+} from './clients.js';
+import type { ClientSecrets } from './config.js';
 import { html, layout } from './interactions/html.js';
 import type { PrivateSigningJwk } from './keys/signing-keys.js';
 import { findUser } from './users.js';
@@ -24,7 +31,7 @@ export interface ProviderConfigurationOptions {
   /** Keys that sign oidc-provider's cookies (first one signs, all verify). */
   cookieKeys: readonly string[];
   /** Secrets of the confidential clients. */
-  clientSecrets: { ordersBackoffice: string; fulfilmentService: string };
+  clientSecrets: ClientSecrets;
 }
 
 /**
@@ -68,7 +75,10 @@ export function buildProviderConfiguration(options: ProviderConfigurationOptions
     expiresWithSession: () => false,
     ttl: {
       AccessToken: ACCESS_TOKEN_TTL_SECONDS,
-      ClientCredentials: ACCESS_TOKEN_TTL_SECONDS,
+      // (The ttl settings win over the resource server's accessTokenTTL.) The DEV ONLY
+      // short-lived-service client exists to show an expired token: its tokens live seconds.
+      ClientCredentials: (_ctx, _token, client) =>
+        client.clientId === SHORT_LIVED_CLIENT_ID ? SHORT_LIVED_ACCESS_TOKEN_TTL_SECONDS : ACCESS_TOKEN_TTL_SECONDS,
       AuthorizationCode: AUTHORIZATION_CODE_TTL_SECONDS,
       IdToken: ACCESS_TOKEN_TTL_SECONDS,
       Interaction: 10 * 60,

@@ -81,9 +81,18 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ NODE_ENV: 'production', COOKIE_KEYS: 'k', ORDERS_BACKOFFICE_CLIENT_SECRET: 'b' }),
     ).toThrow(/CLIENT_SECRET/);
-    expect(loadConfig({ NODE_ENV: 'production', COOKIE_KEYS: 'k', ...secrets }).clientSecrets).toEqual({
-      ordersBackoffice: 'b',
-      fulfilmentService: 'f',
-    });
+    // toEqual would accept `shortLivedService: undefined`; the key itself must be absent.
+    const production = loadConfig({ NODE_ENV: 'production', COOKIE_KEYS: 'k', ...secrets }).clientSecrets;
+    expect(Object.entries(production)).toEqual([
+      ['ordersBackoffice', 'b'],
+      ['fulfilmentService', 'f'],
+    ]);
+  });
+
+  it('registers the DEV ONLY short-lived-service client outside production only', () => {
+    expect(loadConfig({}).clientSecrets.shortLivedService).toBe(DEV_CLIENT_SECRETS.shortLivedService);
+    expect(loadConfig({ NODE_ENV: 'development' }).clientSecrets.shortLivedService).toBe(
+      'dev-only-short-lived-service-secret',
+    );
   });
 });

@@ -5,6 +5,7 @@ import type { FetchLike } from './drive-login.js';
 export const DEV_CLIENT_SECRETS = Object.freeze({
   ordersBackoffice: 'dev-only-orders-backoffice-secret',
   fulfilmentService: 'dev-only-fulfilment-service-secret',
+  shortLivedService: 'dev-only-short-lived-service-secret',
 });
 
 /** Redirect URIs registered for the two browser clients (nothing needs to listen there). */
@@ -21,6 +22,11 @@ export interface StackClients {
   readonly backoffice: client.Configuration;
   /** `fulfilment-service`: confidential machine client, client credentials. */
   readonly fulfilment: client.Configuration;
+  /**
+   * `short-lived-service`: the DEV ONLY machine client whose tokens live 3 s (the "expired token"
+   * step). It exists only on an auth server not running with NODE_ENV=production.
+   */
+  readonly shortLived: client.Configuration;
 }
 
 /** Options of {@link discoverStackClients}. */
@@ -71,6 +77,7 @@ export async function discoverStackClients(options: DiscoverOptions): Promise<St
     web,
     backoffice: configure('orders-backoffice', secrets.ordersBackoffice),
     fulfilment: configure('fulfilment-service', secrets.fulfilmentService),
+    shortLived: configure('short-lived-service', DEV_CLIENT_SECRETS.shortLivedService),
   };
 }
 

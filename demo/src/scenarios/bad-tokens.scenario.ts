@@ -1,18 +1,30 @@
-import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
+import * as client from 'openid-client';
 import type { ApiAnswer } from '../api/orders-api-client.js';
-import { errorCode } from '../api/order-json.js';
-import type { DemoContext } from './demo-context.js';
+import { asOrderPage, errorCode } from '../api/order-json.js';
+import { shortToken } from '../trace/redact.js';
+import { describeClaims, type DemoContext } from './demo-context.js';
 import type { Scenario } from './scenario.js';
 
 /** The exact challenge for a request without credentials (RFC 6750 §3.1: no error code). */
 export const MISSING_TOKEN_CHALLENGE = 'Bearer realm="orders"';
 
-/** What {@link badTokensScenario} observed; `expired` is absent when the API's clock cannot be moved. */
+/**
+ * The orders API's allowance for clock skew (its `CLOCK_TOLERANCE_SECONDS`): a token is refused
+ * as expired only once `exp` plus this many seconds has passed.
+ */
+export const API_CLOCK_TOLERANCE_SECONDS = 5;
+
+/** The demo waits out a token's lifetime only when it is this short (seconds). */
+const MAX_SHORT_LIFETIME_SECONDS = 30;
+
+/** What {@link badTokensScenario} observed. */
 export interface BadTokensResult {
   readonly missing: ApiAnswer;
   readonly tampered: ApiAnswer;
   readonly foreign: ApiAnswer;
-  readonly expired?: { readonly before: ApiAnswer; readonly after: ApiAnswer };
+  /** The short-lived token before its `exp` and after `exp` + the API's clock tolerance. */
+  readonly expired: { readonly before: ApiAnswer; readonly after: ApiAnswer };
 }
 
 /**
@@ -60,7 +72,8 @@ function expectInvalidToken(ctx: DemoContext, answer: ApiAnswer, code: string): 
 
 /**
  * 7. Tokens the API must refuse with 401: none at all, tampered, signed by a foreign key, and
- * expired (the last only when the API's clock can be moved, as in the e2e test).
+ * expired (a token of the DEV ONLY `short-lived-service` client, which lives 3 s: the scenario
+ * waits out its lifetime and the API's clock tolerance, about 9 s).
  */
 export const badTokensScenario: Scenario<BadTokensResult> = {
   id: 'bad-tokens',
@@ -90,26 +103,31 @@ export const badTokensScenario: Scenario<BadTokensResult> = {
     ctx.expectStatus(foreign, 401, 'the foreign-signed token');
     expectInvalidToken(ctx, foreign, 'ERR_SIGNATURE_INVALID');
 
-    if (ctx.apiClock === undefined) {
-      ctx.narrator.note(
-        "Expired: skipped here. Tokens live 15 minutes and the running API's clock cannot be moved from outside;\n" +
-          "     demo/test/stack.e2e.spec.ts moves the in-process API's clock past exp and checks ERR_TOKEN_EXPIRED.",
-      );
-      return { missing, tampered, foreign };
-    }
+    const orders = await ctx.api.call('GET', '/orders', { token: alice.accessToken });
+    ctx.expectStatus(orders, 200, 'alice lists her orders (one of them is the expiry example)');
+    const orderId = asOrderPage(orders.body)?.[0]?.id;
+    ctx.check(orderId !== undefined, 'alice has an order', 'her list is empty');
+
+    const tokens = await client.clientCredentialsGrant(ctx.clients.shortLived, { scope: 'orders:fulfil' });
+    const claims = decodeJwt(tokens.access_token);
     ctx.narrator.explain(
-      "Expired: alice's token works now; then the API's clock moves past its exp (+2 min, beyond the 5 s leeway).",
+      `Expired: short-lived-service (DEV ONLY client, same rights as fulfilment-service) gets a token that lives\n` +
+        `   a few seconds: ${shortToken(tokens.access_token)} ${describeClaims(claims)}`,
     );
-    const before = await ctx.api.call('GET', '/orders', { token: alice.accessToken });
-    ctx.expectStatus(before, 200, 'the token before its exp');
-    const exp = alice.claims.exp ?? 0;
-    ctx.apiClock.advanceBy(exp * 1000 - Date.now() + 120_000);
-    let after: ApiAnswer;
-    try {
-      after = await ctx.api.call('GET', '/orders', { token: alice.accessToken });
-    } finally {
-      ctx.apiClock.reset();
-    }
+    const lifetime = claims.exp! - claims.iat!;
+    ctx.check(
+      lifetime <= MAX_SHORT_LIFETIME_SECONDS,
+      `the token lives ${lifetime} s (short enough to wait for)`,
+      `more than ${MAX_SHORT_LIFETIME_SECONDS} s: is this the reference auth server's short-lived-service?`,
+    );
+    const before = await ctx.api.call('GET', `/internal/orders/${orderId!}`, { token: tokens.access_token });
+    ctx.expectStatus(before, 200, 'the token works before its exp');
+    const waitMs = claims.exp! * 1000 + (API_CLOCK_TOLERANCE_SECONDS + 1) * 1000 - Date.now();
+    ctx.narrator.note(
+      `waiting ${Math.ceil(waitMs / 1000)} s: until exp, plus the ${API_CLOCK_TOLERANCE_SECONDS} s the API allows for clock skew, plus 1 s`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, waitMs)));
+    const after = await ctx.api.call('GET', `/internal/orders/${orderId!}`, { token: tokens.access_token });
     ctx.expectStatus(after, 401, 'the same token after its exp');
     expectInvalidToken(ctx, after, 'ERR_TOKEN_EXPIRED');
     return { missing, tampered, foreign, expired: { before, after } };

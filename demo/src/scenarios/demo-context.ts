@@ -13,17 +13,6 @@ export type SeedUser = 'alice' | 'bob' | 'carol' | 'sam' | 'ada';
 /** Password of every seeded user (DEV ONLY, public: it is in the auth server's README). */
 export const SEED_PASSWORD = 'password';
 
-/**
- * Control over the orders API's clock. Only an in-process API offers it (the e2e test); against
- * a running stack it is absent and the "expired token" check is skipped.
- */
-export interface ApiClock {
-  /** Moves the API's clock forward by `ms` milliseconds. */
-  advanceBy(ms: number): void;
-  /** Puts the API's clock back to real time. */
-  reset(): void;
-}
-
 /** Raised by a failed check; the narrator has already printed it. */
 export class DemoCheckFailed extends Error {
   override readonly name = 'DemoCheckFailed';
@@ -38,7 +27,6 @@ export interface DemoContextOptions {
   readonly narrator: Narrator;
   /** Secrets of the confidential clients. @default the DEV ONLY ones */
   readonly secrets?: { readonly ordersBackoffice: string; readonly fulfilmentService: string };
-  readonly apiClock?: ApiClock;
 }
 
 /** Options of {@link DemoContext.signIn}. */
@@ -57,7 +45,6 @@ export interface DemoContext {
   readonly trace: HttpTrace;
   readonly clients: StackClients;
   readonly api: OrdersApiClient;
-  readonly apiClock: ApiClock | undefined;
   /** Signs a seeded user in with authorization code + PKCE. */
   signIn(user: SeedUser, options?: ContextSignInOptions): Promise<Session>;
   /** Prints ✔ when `condition` holds; prints ✘ and throws {@link DemoCheckFailed} otherwise. */
@@ -99,7 +86,6 @@ export async function createDemoContext(options: DemoContextOptions): Promise<De
     trace,
     clients,
     api,
-    apiClock: options.apiClock,
     async signIn(user, signInOptions = {}) {
       const config = signInOptions.client === 'backoffice' ? clients.backoffice : clients.web;
       const clientId = config.clientMetadata().client_id;

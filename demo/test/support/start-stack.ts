@@ -6,14 +6,11 @@ import { loadConfig as loadAuthConfig } from '../../../apps/auth-server/src/conf
 import { createAuthServer } from '../../../apps/auth-server/src/create-auth-server.js';
 import { loadConfig as loadApiConfig } from '../../../apps/orders-api/src/config/load-config.js';
 import { createOrdersApi } from '../../../apps/orders-api/src/create-app.js';
-import type { ApiClock } from '../../src/scenarios/demo-context.js';
 
 /** Both reference apps running in this process on 127.0.0.1, as `npm start` runs them. */
 export interface TestStack {
   readonly authUrl: string;
   readonly apiUrl: string;
-  /** Moves the orders API's clock (only the API's: the auth server keeps real time). */
-  readonly apiClock: ApiClock;
   /** Errors the auth server logged (oidc-provider `server_error`s). */
   readonly authErrors: readonly string[];
   /** JSON log lines of the orders API at level `error` or above. */
@@ -37,7 +34,6 @@ export async function startTestStack(): Promise<TestStack> {
     },
   ).listen();
 
-  let offsetMs = 0;
   const logs: DestinationStream = {
     write(line: string) {
       // pino levels: 50 error, 60 fatal.
@@ -54,7 +50,7 @@ export async function startTestStack(): Promise<TestStack> {
       DATABASE_URL: 'memory://',
       LOG_LEVEL: 'warn',
     });
-    api = await createOrdersApi(config, { logDestination: logs, clock: () => Date.now() + offsetMs });
+    api = await createOrdersApi(config, { logDestination: logs });
     await api.listen(0, '127.0.0.1');
   } catch (error) {
     await auth.close();
@@ -66,14 +62,6 @@ export async function startTestStack(): Promise<TestStack> {
   return {
     authUrl: auth.issuer,
     apiUrl,
-    apiClock: {
-      advanceBy: (ms) => {
-        offsetMs += ms;
-      },
-      reset: () => {
-        offsetMs = 0;
-      },
-    },
     authErrors,
     apiErrors,
     async stop() {

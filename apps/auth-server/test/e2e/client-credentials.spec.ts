@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as client from 'openid-client';
-import { ORDERS_API_RESOURCE } from '../../src/config.js';
-import { serverErrors, startAuthServer, type TestAuthServer } from '../support/start-auth-server.js';
+import { SHORT_LIVED_ACCESS_TOKEN_TTL_SECONDS } from '../../src/clients.js';
+import { DEV_CLIENT_SECRETS, ORDERS_API_RESOURCE } from '../../src/config.js';
+import { clientConfigFor, serverErrors, startAuthServer, type TestAuthServer } from '../support/start-auth-server.js';
 
 describe('client credentials (fulfilment-service)', () => {
   let as: TestAuthServer;
@@ -104,6 +105,32 @@ describe('client credentials (fulfilment-service)', () => {
         error: 'invalid_request',
         error_description: 'requested grant type is not allowed for this client',
       });
+    }
+  });
+
+  it('gives the DEV ONLY short-lived-service tokens that live 3 s, and fulfilment-service still 900 s', async () => {
+    const shortLived = await as.clientConfig('short-lived-service');
+    const tokens = await client.clientCredentialsGrant(shortLived, { scope: 'orders:fulfil' });
+    expect(tokens.expires_in).toBe(SHORT_LIVED_ACCESS_TOKEN_TTL_SECONDS);
+    const claims = decodeJwt(tokens.access_token);
+    expect(claims).toMatchObject({ sub: 'short-lived-service', aud: ORDERS_API_RESOURCE, scope: 'orders:fulfil' });
+    expect(claims.exp! - claims.iat!).toBe(3);
+    // Other clients are unaffected.
+    const normal = decodeJwt((await client.clientCredentialsGrant(service, { scope: 'orders:fulfil' })).access_token);
+    expect(normal.exp! - normal.iat!).toBe(900);
+  });
+
+  it('has no short-lived-service client when its secret is not configured (as with NODE_ENV=production)', async () => {
+    const { shortLivedService: _dropped, ...productionSecrets } = DEV_CLIENT_SECRETS;
+    const production = await startAuthServer({ clientSecrets: productionSecrets });
+    try {
+      const shortLived = await clientConfigFor(production.server, as.config, 'short-lived-service');
+      await expect(client.clientCredentialsGrant(shortLived, { scope: 'orders:fulfil' })).rejects.toMatchObject({
+        status: 401,
+        cause: [{ scheme: 'basic', parameters: { error: 'invalid_client' } }],
+      });
+    } finally {
+      await production.stop();
     }
   });
 

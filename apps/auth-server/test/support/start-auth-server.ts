@@ -5,6 +5,9 @@ import * as client from 'openid-client';
 import { DEV_CLIENT_SECRETS, ORDERS_API_RESOURCE, randomCookieKey, type AuthServerConfig } from '../../src/config.js';
 import { createAuthServer, type AuthServer } from '../../src/create-auth-server.js';
 
+/** The clients the test helpers know how to authenticate as. */
+export type RegisteredClientId = 'orders-web' | 'orders-backoffice' | 'fulfilment-service' | 'short-lived-service';
+
 /** A running in-process auth server on 127.0.0.1 with its own temporary keys file. */
 export interface TestAuthServer {
   server: AuthServer;
@@ -12,7 +15,7 @@ export interface TestAuthServer {
   /** Temporary directory holding the keys file (removed by `stop`). */
   dir: string;
   /** openid-client configuration for one of the registered clients. */
-  clientConfig(clientId: 'orders-web' | 'orders-backoffice' | 'fulfilment-service'): Promise<client.Configuration>;
+  clientConfig(clientId: RegisteredClientId): Promise<client.Configuration>;
   stop(): Promise<void>;
 }
 
@@ -52,16 +55,16 @@ export async function startAuthServer(overrides: Partial<AuthServerConfig> = {})
 export async function clientConfigFor(
   server: AuthServer,
   config: AuthServerConfig,
-  clientId: 'orders-web' | 'orders-backoffice' | 'fulfilment-service',
+  clientId: RegisteredClientId,
 ): Promise<client.Configuration> {
-  const auth =
-    clientId === 'orders-web'
-      ? client.None()
-      : client.ClientSecretBasic(
-          clientId === 'orders-backoffice'
-            ? config.clientSecrets.ordersBackoffice
-            : config.clientSecrets.fulfilmentService,
-        );
+  const secrets: Record<RegisteredClientId, string | undefined> = {
+    'orders-web': undefined,
+    'orders-backoffice': config.clientSecrets.ordersBackoffice,
+    'fulfilment-service': config.clientSecrets.fulfilmentService,
+    'short-lived-service': config.clientSecrets.shortLivedService ?? 'not-registered',
+  };
+  const secret = secrets[clientId];
+  const auth = secret === undefined ? client.None() : client.ClientSecretBasic(secret);
   return client.discovery(new URL(server.issuer), clientId, undefined, auth, {
     execute: [client.allowInsecureRequests],
   });
