@@ -1,3 +1,6 @@
+/** The set {@link adoptSet} is handing over (set only for the duration of that call). */
+let adopting: Set<unknown> | undefined;
+
 /**
  * A read-only set. `Object.freeze(new Set())` does not stop `add`/`delete`/`clear`, and a `Set`
  * subclass that overrides them can still be mutated with `Set.prototype.add.call(set, 'admin')`.
@@ -11,7 +14,9 @@ export class ImmutableSet<T> implements ReadonlySet<T> {
   readonly #items: Set<T>;
 
   constructor(items: Iterable<T> = []) {
-    this.#items = new Set(items);
+    // `adoptSet` hands over a set nobody else holds: kept as is instead of copied.
+    this.#items = adopting !== undefined && items === adopting ? (adopting as Set<T>) : new Set(items);
+    adopting = undefined;
     Object.freeze(this);
   }
 
@@ -109,3 +114,22 @@ function* iterateKeys<T>(other: SetLike<T>): Generator<T> {
 
 /** The shared empty set (immutable, so it can be shared). */
 export const EMPTY_SET: ReadonlySet<never> = new ImmutableSet<never>();
+
+/**
+ * An {@link ImmutableSet} that takes ownership of `set` instead of copying it. Internal: only for a
+ * set the caller just built and never touches again (the principal mapper's scopes and roles).
+ *
+ * @example
+ * ```ts
+ * const scopes = new Set(['orders:read']);
+ * const frozen = adoptSet(scopes); // `scopes` must not be used after this
+ * ```
+ */
+export function adoptSet<T>(set: Set<T>): ImmutableSet<T> {
+  adopting = set;
+  try {
+    return new ImmutableSet<T>(set);
+  } finally {
+    adopting = undefined;
+  }
+}

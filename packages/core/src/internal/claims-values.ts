@@ -56,14 +56,27 @@ export function addRoles(value: unknown, path: CompiledClaimPath, into: Set<stri
  * `realm_access`; `seen` makes cycles safe.
  */
 export function deepFreezeClaims<T>(value: T): T {
-  const seen = new Set<object>();
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const current = stack.pop();
-    if (typeof current !== 'object' || current === null || seen.has(current)) continue;
-    seen.add(current);
-    for (const key of Object.keys(current)) stack.push((current as Record<string, unknown>)[key]);
+  if (typeof value !== 'object' || value === null) return value;
+  // Most claims are strings and numbers: the stack and the `seen` set are only made once a
+  // nested object or array turns up.
+  let stack: object[] | undefined;
+  let seen: Set<object> | undefined;
+  let current: object | undefined = value;
+  while (current !== undefined) {
+    for (const key of Object.keys(current)) {
+      const child = (current as Record<string, unknown>)[key];
+      if (typeof child === 'object' && child !== null) (stack ??= []).push(child);
+    }
     Object.freeze(current);
+    current = undefined;
+    while (stack !== undefined && stack.length > 0) {
+      const next = stack.pop()!;
+      seen ??= new Set([value as object]);
+      if (seen.has(next)) continue;
+      seen.add(next);
+      current = next;
+      break;
+    }
   }
   return value;
 }

@@ -141,15 +141,22 @@ export function createPortcullis(options: PortcullisOptions): Portcullis {
   // verified-token cache, and the mapping is a function of its frozen claims and of options fixed
   // at creation, so a repeated token gets the very principal it got the first time instead of a
   // new identical one per request. Weak: an entry lives as long as the cache keeps the token.
+  // A token verified just now (`cached: false`) is never handed out again — hits return the cache
+  // entry's own object — so its context is not remembered: no weak entry (and no GC work for one)
+  // per first sight.
   const contexts = new WeakMap<VerifiedToken, AuthContext>();
+  const newAuthContext = (verified: VerifiedToken): AuthContext => {
+    try {
+      return Object.freeze({ principal: mapPrincipal(verified.claims), token: verified });
+    } catch (error) {
+      throw asPortcullisError(error);
+    }
+  };
   const toAuthContext = (verified: VerifiedToken): AuthContext => {
+    if (verified.cached === false) return newAuthContext(verified);
     let auth = contexts.get(verified);
     if (auth === undefined) {
-      try {
-        auth = Object.freeze({ principal: mapPrincipal(verified.claims), token: verified });
-      } catch (error) {
-        throw asPortcullisError(error);
-      }
+      auth = newAuthContext(verified);
       contexts.set(verified, auth);
     }
     return auth;

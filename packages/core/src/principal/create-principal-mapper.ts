@@ -1,6 +1,6 @@
 import type { JWTPayload } from 'jose';
 import { PortcullisError } from '../errors/portcullis-error.js';
-import { ImmutableSet } from '../internal/claims-immutable-set.js';
+import { adoptSet } from '../internal/claims-immutable-set.js';
 import {
   claimInvalid,
   compileClaimPath,
@@ -186,9 +186,9 @@ export function createPrincipalMapper(
       subject,
       clientId,
       kind,
-      scopes: new ImmutableSet(scopes),
+      scopes: adoptSet(scopes),
       grantedRoles,
-      roles: hierarchy ? hierarchy.expand(grantedRoles) : new ImmutableSet(grantedRoles),
+      roles: hierarchy ? hierarchy.expand(grantedRoles) : adoptSet(granted),
       tenant,
       tokenId,
       expiresAt,

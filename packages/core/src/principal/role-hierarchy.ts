@@ -1,4 +1,4 @@
-import { ImmutableSet } from '../internal/claims-immutable-set.js';
+import { adoptSet } from '../internal/claims-immutable-set.js';
 
 /**
  * A validated role hierarchy with its transitive closure computed once.
@@ -83,7 +83,7 @@ export function createRoleHierarchy(definition: Readonly<Record<string, readonly
         const implied = closure.get(role);
         if (implied) for (const r of implied) out.add(r);
       }
-      return new ImmutableSet(out);
+      return adoptSet(out);
     },
     implied(role: string): readonly string[] {
       return closure.get(role) ?? EMPTY;

@@ -69,6 +69,20 @@ describe('createPortcullis (served JWKS on 127.0.0.1)', () => {
     expect(again.principal.subject).toBe('alice');
   });
 
+  it('gives a repeated token one shared auth context from its first cache hit on (not the first sight)', async () => {
+    const token = await issuer.token({ sub: 'repeat', scope: 'orders:read', roles: ['support'] });
+    const first = await portcullis.authenticate(bearer(token));
+    const second = await portcullis.authenticate(bearer(token));
+    const third = await portcullis.authenticate(bearer(token));
+    expect([first.token.cached, second.token.cached, third.token.cached]).toEqual([false, true, true]);
+    // Same verified claims and the same principal content every time …
+    expect(second.token.claims).toBe(first.token.claims);
+    expect(second.principal).toEqual(first.principal);
+    // … and from the first hit on, the very same frozen objects.
+    expect(third).toBe(second);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
   it('answers a request without credentials with ERR_MISSING_TOKEN and a bare challenge', async () => {
     const e = await failure(portcullis.authenticate({ headers: {} }));
     expect(e.code).toBe('ERR_MISSING_TOKEN');

@@ -230,6 +230,36 @@ describe('createPrincipalMapper (rfc9068 default)', () => {
       }
     });
 
+    it('deep-freezes nested and self-referencing claims without looping', () => {
+      const nested: Record<string, unknown> = { level: { deeper: [{ leaf: ['x'] }] } };
+      const claims = t0({ nested, list: [1, { two: 2 }] }) as Record<string, unknown>;
+      nested['self'] = nested; // a cycle (only possible for claims built in code, not from JSON)
+      claims['again'] = nested; // and the same object reached twice
+      const p = map(claims);
+      const level = nested['level'] as { deeper: Array<{ leaf: string[] }> };
+      for (const value of [
+        p.claims,
+        nested,
+        level,
+        level.deeper,
+        level.deeper[0],
+        level.deeper[0]!.leaf,
+        claims['list'],
+        (claims['list'] as unknown[])[1],
+      ]) {
+        expect(Object.isFrozen(value)).toBe(true);
+      }
+    });
+
+    it('keeps scopes and roles it built apart from each other and from later principals', () => {
+      const a = map(t0({ scope: 'orders:read', roles: ['support'] }));
+      const b = map(t0({ scope: 'orders:write', roles: ['admin'] }));
+      expect([...a.scopes]).toEqual(['orders:read']);
+      expect([...b.scopes]).toEqual(['orders:write']);
+      expect([...a.roles]).toEqual(['support']);
+      expect([...b.roles]).toEqual(['admin']);
+    });
+
     it('behaves as a ReadonlySet', () => {
       const p = map(t0());
       expect(p.scopes.size).toBe(2);

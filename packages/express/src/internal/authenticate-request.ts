@@ -14,7 +14,8 @@ export function portcullisOf(req: Request, state: RequestState = requestState(re
   const instance = state.portcullis;
   if (instance === undefined) {
     throw new PortcullisError('ERR_INTERNAL', {
-      reason: 'no Portcullis instance on the request: mount portcullis(options) (or portcullisRouter({ portcullis })) before Portcullis rules',
+      reason:
+        'no Portcullis instance on the request: mount portcullis(options) (or portcullisRouter({ portcullis })) before Portcullis rules',
     });
   }
   return instance;
@@ -60,7 +61,9 @@ export function authenticateRequestMaybeSync(req: Request): AuthContext | Promis
     const request = toRequestLike(req);
     // `authenticateMaybeSync` is optional on the Portcullis interface (test doubles may lack it).
     answer =
-      instance.authenticateMaybeSync !== undefined ? instance.authenticateMaybeSync(request) : instance.authenticate(request);
+      instance.authenticateMaybeSync !== undefined
+        ? instance.authenticateMaybeSync(request)
+        : instance.authenticate(request);
   } catch (error) {
     answer = Promise.reject(error);
   }
@@ -85,7 +88,10 @@ export function authenticateRequestMaybeSync(req: Request): AuthContext | Promis
 }
 
 /** Views already built for `req.auth`, per frozen auth context (a repeated token shares one). */
-const views = new WeakMap<AuthContext, Readonly<{ principal: AuthContext['principal']; token: AuthContext['token'] }>>();
+const views = new WeakMap<
+  AuthContext,
+  Readonly<{ principal: AuthContext['principal']; token: AuthContext['token'] }>
+>();
 
 /** Records a successful authentication on the request and sets the frozen `req.auth` view. */
 function succeed(req: Request, state: RequestState, instance: Portcullis, auth: AuthContext): AuthContext {
@@ -93,11 +99,12 @@ function succeed(req: Request, state: RequestState, instance: Portcullis, auth: 
   state.authenticatedBy = instance;
   // Core returns the same frozen auth context for a repeated token: its requests share one frozen
   // view. An auth context that is not frozen (a test double) could change, so it gets a new view.
-  const frozen = Object.isFrozen(auth);
-  let view = frozen ? views.get(auth) : undefined;
+  // A first sight (`cached: false`) is never seen again: it is not remembered either.
+  const shared = Object.isFrozen(auth) && auth.token.cached !== false;
+  let view = shared ? views.get(auth) : undefined;
   if (view === undefined) {
     view = Object.freeze({ principal: auth.principal, token: auth.token });
-    if (frozen) views.set(auth, view);
+    if (shared) views.set(auth, view);
   }
   req.auth = view;
   return auth;

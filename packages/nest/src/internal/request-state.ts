@@ -26,17 +26,19 @@ const authStates = new WeakMap<object, PortcullisRequestState>();
 /**
  * The frozen `{ principal, token? }` state for an authentication. Built once per *frozen* auth
  * object: core returns the same frozen auth context for a repeated token, so its requests share one
- * frozen state. An auth object that is not frozen could change, so it gets a new state every time.
+ * frozen state. An auth object that is not frozen could change, so it gets a new state every time;
+ * nor is one remembered for a token verified just now (`cached: false`), which never comes back.
  */
 export function authState(auth: {
   readonly principal: Principal;
   readonly token?: VerifiedToken;
 }): PortcullisRequestState {
-  const frozen = Object.isFrozen(auth);
-  let state = frozen ? authStates.get(auth) : undefined;
+  // A first sight (`cached: false`) is never seen again: it is not remembered either.
+  const shared = Object.isFrozen(auth) && auth.token?.cached !== false;
+  let state = shared ? authStates.get(auth) : undefined;
   if (state === undefined) {
     state = Object.freeze({ principal: auth.principal, ...(auth.token ? { token: auth.token } : {}) });
-    if (frozen) authStates.set(auth, state);
+    if (shared) authStates.set(auth, state);
   }
   return state;
 }
