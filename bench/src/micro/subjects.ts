@@ -395,7 +395,7 @@ export function buildSubjects({ pool, missCacheEntries, internals }: MicroContex
   ];
   subjects.push({
     group: 'audit',
-    name: 'auditText × 6 typical fields (replica of shipped)',
+    name: 'auditText × 6 typical fields, full redaction only (core before the fast path)',
     async: false,
     op: () => {
       for (const field of fields) auditTextReplica(field);
@@ -403,9 +403,9 @@ export function buildSubjects({ pool, missCacheEntries, internals }: MicroContex
   });
   subjects.push({
     group: 'audit',
-    name: 'prototype: auditText fast path × 6 typical fields',
+    name: 'auditText fast path × 6 typical fields (shipped in core; copy in bench/prototypes)',
     async: false,
-    note: 'bench/prototypes/audit-text.ts: one combined RegExp test, full path only on a trigger',
+    note: 'one combined RegExp test, full redaction only on a trigger (core: internal/audit-sanitize.ts)',
     op: () => {
       for (const field of fields) auditTextFast(field);
     },

@@ -1,0 +1,79 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { AUDIT_FIELD_MAX, auditRoute, auditText, redactAuditText } from '../../src/internal/audit-sanitize.js';
+
+// auditText sends values without any redaction trigger straight to the length cap and everything
+// else through the full redaction. These tests hold it to the full redaction's answer.
+
+/** Pieces that trigger (or almost trigger) a redaction, mixed with ordinary text. */
+const PIECES = [
+  'eyJ',
+  'EYJ',
+  'eyj',
+  'eyJhbGciOiJSUzI1NiJ9',
+  '.',
+  'eyJzdWIiOiJhIn0',
+  'sig_-',
+  'access_token',
+  'ID_TOKEN',
+  'refresh_token',
+  '=',
+  '&',
+  '#',
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\u0000',
+  '\u001f',
+  '\u007f',
+  'Bearer',
+  'bearer ',
+  'BEARER  ',
+  'DPoP ',
+  'dpop',
+  'Basic ',
+  'alice',
+  '/orders/:id',
+  'GET',
+  'é',
+  '🔑',
+  'x'.repeat(300),
+];
+const mixed = fc.array(fc.constantFrom(...PIECES), { maxLength: 12 }).map((parts) => parts.join(''));
+const anyText = fc.oneof(mixed, fc.string({ maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 400 }));
+
+describe('auditText', () => {
+  it('gives the full redaction’s answer for every string', () => {
+    fc.assert(
+      fc.property(anyText, (value) => {
+        expect(auditText(value)).toBe(redactAuditText(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('returns ordinary values as they are, and caps long ones', () => {
+    expect(auditText('alice')).toBe('alice');
+    expect(auditText('/orders/:id')).toBe('/orders/:id');
+    const long = 'a'.repeat(AUDIT_FIELD_MAX + 10);
+    expect(auditText(long)).toBe(`${'a'.repeat(AUDIT_FIELD_MAX)}…`);
+  });
+
+  it('redacts tokens, token parameters and credentials, and neutralises control characters', () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl';
+    expect(auditText(`token ${jwt} seen`)).toBe('token [redacted] seen');
+    expect(auditText('/cb?access_token=abc&x=1')).toBe('/cb?access_token=[redacted]&x=1');
+    expect(auditText('Authorization: bearer abc.def')).toBe('Authorization: bearer [redacted]');
+    expect(auditText('alice\nlevel=error forged')).toBe('alice level=error forged');
+    expect(auditText(42)).toBeUndefined();
+  });
+});
+
+describe('auditRoute', () => {
+  it('drops the query and fragment before sanitising', () => {
+    expect(auditRoute('/orders/1?access_token=abc#frag')).toBe('/orders/1');
+    expect(auditRoute('/orders/1#x')).toBe('/orders/1');
+    expect(auditRoute(undefined)).toBeUndefined();
+  });
+});
