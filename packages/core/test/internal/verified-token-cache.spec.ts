@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { VerifiedTokenCache } from '../../src/internal/verified-token-cache.js';
 import type { VerifiedTokenCacheEntry } from '../../src/internal/verified-token-cache.js';
 
@@ -44,5 +45,37 @@ describe('VerifiedTokenCache', () => {
     cache.set('c', entry('c')); // evicts b
     expect(cache.get('a')).toBe(newer);
     expect(cache.get('b')).toBeUndefined();
+  });
+
+  it('never evicts an entry used within the last maxEntries / 2 insertions, and never grows past maxEntries', () => {
+    // Hits move an entry to the young end only once it drifted into the older half: this is the
+    // guarantee that keeps a token in use cached, checked against random operation sequences.
+    const op = fc.oneof(
+      fc.record({ set: fc.integer({ min: 0, max: 30 }) }),
+      fc.record({ get: fc.integer({ min: 0, max: 30 }) }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 12 }), fc.array(op, { maxLength: 300 }), (max, ops) => {
+        const cache = new VerifiedTokenCache(max);
+        const lastUse = new Map<string, number>(); // key → insertions counted when last set or hit
+        let insertions = 0;
+        for (const o of ops) {
+          if ('set' in o) {
+            const key = `k${o.set}`;
+            cache.set(key, entry(key));
+            insertions++;
+            lastUse.set(key, insertions);
+          } else {
+            const key = `k${o.get}`;
+            if (cache.get(key) !== undefined) lastUse.set(key, insertions);
+          }
+          expect(cache.size).toBeLessThanOrEqual(max);
+          for (const [key, at] of lastUse) {
+            if (insertions - at < Math.floor(max / 2)) expect(cache.get(key)).toBeDefined();
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
