@@ -20,6 +20,7 @@ export type {
 export { PortcullisGuard } from './portcullis.guard.js';
 export type { GuardAuth } from './portcullis.guard.js';
 export { PortcullisRulesGuard } from './portcullis-rules.guard.js';
+export { authenticateRequest } from './authenticate-request.js';
 export { PortcullisHttpException } from './portcullis-http.exception.js';
 export { PortcullisExceptionFilter } from './portcullis-exception.filter.js';
 

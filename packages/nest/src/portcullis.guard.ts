@@ -7,6 +7,8 @@ import type { PortcullisModuleOptions } from './interfaces/portcullis-module-opt
 import type { PortcullisPolicy } from './interfaces/portcullis-policy.interface.js';
 import type { PortcullisRequestState } from './interfaces/portcullis-request-state.interface.js';
 import type { ResourceResolver } from './interfaces/resource-resolver.interface.js';
+import { authenticationMemo, replayOutcome } from './internal/authentication-memo.js';
+import type { AuthenticationMemo } from './internal/authentication-memo.js';
 import { compileRoute, ownershipRule } from './internal/compiled-route.js';
 import type { CompiledRoute } from './internal/compiled-route.js';
 import { ipOf, paramOf, requestInfo, setResponseHeaders, toHttpRequestLike } from './internal/http-platform.js';
@@ -62,6 +64,9 @@ export class PortcullisGuard implements CanActivate {
   private lastCompiled: CompiledRoute | undefined;
   private readonly ownershipRules = new WeakMap<OwnedResourceSpec, Rule>();
   private readonly instances = new Map<Type, unknown>();
+  // Outcomes of `authenticateRequest(portcullis, request)` calls made by guards that ran before this
+  // one, with this guard's instance only (see authentication-memo.ts).
+  private readonly authentications: AuthenticationMemo;
 
   constructor(
     protected readonly reflector: Reflector,
@@ -70,6 +75,7 @@ export class PortcullisGuard implements CanActivate {
     @Inject(PORTCULLIS_MODULE_OPTIONS) protected readonly options: PortcullisModuleOptions,
   ) {
     this.requirements = new RouteRequirementsCache(reflector);
+    this.authentications = authenticationMemo(portcullis);
   }
 
   /**
@@ -194,10 +200,18 @@ export class PortcullisGuard implements CanActivate {
    * Authenticates the caller. Throws (or rejects with) a `PortcullisError` (401, 400 or 503) on
    * failure. Returns the result directly when core could decide without waiting (a repeated token);
    * an override may always return a promise.
+   *
+   * When a guard that ran earlier already called `authenticateRequest` with this guard's Portcullis
+   * instance on this request, its outcome is reused — the same `AuthContext`, or the same error —
+   * instead of authenticating again.
    */
   protected authenticate(request: object, context: ExecutionContext): GuardAuth | Promise<GuardAuth> {
     const token = this.extractToken(request, context);
     if (token !== undefined) return this.portcullis.authenticateToken(token);
+    // Only after `extractToken` said "use core's extraction": the memo was made with exactly that
+    // extraction, so it answers the same question. A token extracted elsewhere is verified itself.
+    const earlier = this.authentications.get(request);
+    if (earlier !== undefined) return replayOutcome(earlier);
     const req = toHttpRequestLike(request);
     // `authenticateMaybeSync` is optional on the Portcullis interface (test doubles may lack it).
     return this.portcullis.authenticateMaybeSync !== undefined

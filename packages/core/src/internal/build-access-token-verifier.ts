@@ -11,6 +11,7 @@ import { HeaderCache } from './parse-compact-jws.js';
 import type { ResolvedVerifierOptions } from './validate-verifier-options.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 import type { VerifiedTokenCacheEntry } from './verified-token-cache.js';
+import { withTokenHash } from './with-token-hash.js';
 import { verifyCompactJwsMaybeSync } from './verify-compact-jws.js';
 import type { VerifiedJwt } from './verify-compact-jws.js';
 import type { KeyLookup } from './verify-compact-jws.js';
@@ -240,6 +241,22 @@ export function buildAccessTokenVerifier(
     }
     const nowMs = readClock();
     const tokenHash = hashToken(token);
+    // Every refusal from here on names the credential by this hash (the audit trail needs it, and
+    // it is computed once).
+    let outcome: VerifiedToken | Promise<VerifiedToken>;
+    try {
+      outcome = decide(token, tokenHash, nowMs);
+    } catch (error) {
+      throw withTokenHash(error, tokenHash);
+    }
+    if (!(outcome instanceof Promise)) return outcome;
+    return outcome.catch((error: unknown) => {
+      throw withTokenHash(error, tokenHash);
+    });
+  }
+
+  /** The cache, the full verification and revocation for a token of known hash. */
+  function decide(token: string, tokenHash: string, nowMs: number): VerifiedToken | Promise<VerifiedToken> {
     let entry = cache?.get(tokenHash);
     if (entry !== undefined && keysCanChange && !keyStillServes(entry)) {
       // The key set moved on (the key was removed or replaced, or the set is past its max age and

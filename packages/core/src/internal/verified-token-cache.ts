@@ -40,15 +40,16 @@ export class VerifiedTokenCache {
   }
 
   /**
-   * The entry, kept from eviction; `undefined` on a miss. Moving an entry to the young end costs a
-   * Map delete and insert, so it is moved only once it has drifted into the older half of the
-   * order: an entry used at least once per `maxEntries / 2` insertions is never evicted, exactly as
-   * with a move on every hit, and a hot token costs one Map read per request.
+   * The entry, marked as used; `undefined` on a miss. Moving an entry to the young end costs a Map
+   * delete and insert, so an entry used again while it is still among the youngest quarter of
+   * moves is left where it is: a hot token costs one Map read per request. The price is a slightly
+   * looser LRU: an entry stays cached while fewer than `maxEntries − ⌊maxEntries / 4⌋` other tokens
+   * were used since its last use (strict LRU: `maxEntries`; caches under 4 entries are strict).
    */
   get(tokenHash: string): VerifiedTokenCacheEntry | undefined {
     const slot = this.#entries.get(tokenHash);
     if (slot === undefined) return undefined;
-    if (this.#clock - slot.stamp > this.#maxEntries >>> 1) {
+    if (this.#clock - slot.stamp > this.#maxEntries >>> 2) {
       // Map keeps insertion order: re-inserting moves the entry to the young end.
       this.#entries.delete(tokenHash);
       this.#entries.set(tokenHash, slot);
@@ -66,6 +67,11 @@ export class VerifiedTokenCache {
       if (oldest.done === true) break;
       this.#entries.delete(oldest.value);
     }
+  }
+
+  /** Whether an entry is cached, without marking it as used. */
+  has(tokenHash: string): boolean {
+    return this.#entries.has(tokenHash);
   }
 
   delete(tokenHash: string): void {

@@ -17,6 +17,7 @@ import {
 } from '../errors/to-http-response.js';
 import { createPrincipalMapper } from '../principal/create-principal-mapper.js';
 import { extractBearerToken } from '../request/extract-bearer-token.js';
+import { withTokenHash } from '../internal/with-token-hash.js';
 import { hashToken } from '../token/hash-token.js';
 import type { HttpRequestLike } from '../request/http-request-like.js';
 import { createAccessTokenVerifier } from '../token/create-access-token-verifier.js';
@@ -118,20 +119,13 @@ export function createPortcullis(options: PortcullisOptions): Portcullis {
 
   /**
    * The error of a refused credential, carrying the credential's hash so the deny event can name
-   * it (SPEC §0.3 NDR: "reason code and jti/token hash, never the raw token"). Failure path only:
-   * the hash is computed once more here rather than threaded out of the verifier's hot path.
+   * it (SPEC §0.3 NDR: "reason code and jti/token hash, never the raw token"). The built-in
+   * verifier's errors name it already (it hashed the token once for its cache); only an error
+   * from elsewhere (another verifier, a mapping failure) costs a hash here.
    */
   const identified = (error: unknown, token: string): PortcullisError => {
     const e = asPortcullisError(error);
-    if (e.tokenHash !== undefined) return e;
-    return new PortcullisError(e.code, {
-      ...(e.requiredScopes === undefined ? {} : { requiredScopes: e.requiredScopes }),
-      ...(e.claim === undefined ? {} : { claim: e.claim }),
-      ...(e.retryAfter === undefined ? {} : { retryAfter: e.retryAfter }),
-      ...(e.reason === undefined ? {} : { reason: e.reason }),
-      ...((e as { cause?: unknown }).cause === undefined ? {} : { cause: (e as { cause?: unknown }).cause }),
-      tokenHash: hashToken(token),
-    });
+    return e.tokenHash !== undefined ? e : (withTokenHash(e, hashToken(token)) as PortcullisError);
   };
 
   const verifyMaybeSync = (token: string): VerifiedToken | Promise<VerifiedToken> =>

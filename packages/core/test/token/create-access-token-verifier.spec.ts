@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestIssuer } from '@portcullis/testing';
 import type { TestIssuer } from '@portcullis/testing';
+import { PortcullisError } from '../../src/errors/portcullis-error.js';
 import { validateVerifierOptions } from '../../src/internal/validate-verifier-options.js';
 import { createAccessTokenVerifier } from '../../src/token/create-access-token-verifier.js';
 import { hashToken } from '../../src/token/hash-token.js';
@@ -117,6 +118,40 @@ describe('createAccessTokenVerifier — valid tokens (positive controls)', () =>
       expect(verified.cached).toBe(false);
     },
   );
+
+  it('names every refused credential by its hash, on the sync and the async path (never the token)', async () => {
+    const refusal = async (verifier: ReturnType<typeof makeVerifier>, token: string): Promise<PortcullisError> => {
+      const error: unknown = await verifier.verify(token).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(PortcullisError);
+      return error as PortcullisError;
+    };
+    const verifier = makeVerifier(base());
+    for (const token of [
+      await issuer.badToken('expired'),
+      await issuer.badToken('wrong-audience'),
+      await issuer.badToken('tampered-signature'),
+    ]) {
+      const error = await refusal(verifier, token);
+      expect(error.tokenHash).toBe(hashToken(token));
+      expect(`${error.message} ${error.reason ?? ''}`).not.toContain(token);
+    }
+    // A revocation store that fails later: refused on the promise path, named all the same.
+    const failing = makeVerifier({
+      ...base(),
+      revocation: {
+        isRevoked: () => Promise.reject(new Error('store down')),
+        revokeToken: () => Promise.resolve(),
+        revokeSubject: () => Promise.resolve(),
+      },
+    });
+    const token = await issuer.token();
+    const error = await refusal(failing, token);
+    expect(error.code).toBe('ERR_REVOCATION_UNAVAILABLE');
+    expect(error.tokenHash).toBe(hashToken(token));
+  });
 
   it('returns deep-frozen results: a request cannot change what the next one sees', async () => {
     const verifier = makeVerifier(base());

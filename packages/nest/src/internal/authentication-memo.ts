@@ -26,6 +26,8 @@ const memos = new WeakMap<object, AuthenticationMemo>();
 
 /** The memo of one Portcullis instance (created on first use). */
 export function authenticationMemo(portcullis: object): AuthenticationMemo {
+  // Not an object (a broken test double): a memo of its own, which nothing else can ever fill.
+  if (typeof portcullis !== 'object' || portcullis === null) return new WeakMap();
   let memo = memos.get(portcullis);
   if (memo === undefined) {
     memo = new WeakMap();
