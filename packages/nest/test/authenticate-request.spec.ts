@@ -11,7 +11,13 @@ import { ModuleRef, Reflector } from '@nestjs/core';
 import { createTestIssuer } from '@portcullis/testing';
 import type { TestIssuer } from '@portcullis/testing';
 import { createPortcullis } from '@portcullis/core';
-import { authenticateRequest, PortcullisError, PortcullisGuard, PortcullisHttpException, Scopes } from '../src/index.js';
+import {
+  authenticateRequest,
+  PortcullisError,
+  PortcullisGuard,
+  PortcullisHttpException,
+  Scopes,
+} from '../src/index.js';
 import type { AuthContext, Portcullis, PortcullisModuleOptions } from '../src/index.js';
 import { CountingRevocationStore, jtiAndExp } from './e2e/support/counting-revocation-store.js';
 
@@ -58,7 +64,7 @@ afterAll(async () => {
 /** A Portcullis instance with a counting store, and a guard built on it (as the module builds them). */
 function setup(answers: 'sync' | 'async' = 'sync') {
   const store = new CountingRevocationStore(answers);
-  const options: PortcullisModuleOptions = { ...issuer.verifierOptions(), revocation: store, realm: 'orders' };
+  const options = { ...issuer.verifierOptions(), revocation: store, realm: 'orders' } satisfies PortcullisModuleOptions;
   const portcullis = createPortcullis(options);
   const guard = new PortcullisGuard(new Reflector(), portcullis, moduleRef, options);
   return { store, options, portcullis, guard };

@@ -22,7 +22,15 @@ import {
   requireRoles,
   requireScopes,
 } from '../../src/index.js';
-import type { DecisionContext, PortcullisPolicy, Principal, ResourceResolver } from '../../src/index.js';
+import { authenticateRequest } from '../../src/index.js';
+import type {
+  AuthContext,
+  DecisionContext,
+  Portcullis,
+  PortcullisPolicy,
+  Principal,
+  ResourceResolver,
+} from '../../src/index.js';
 
 const base = {
   issuer: 'https://id.example.test',
@@ -182,5 +190,14 @@ class TypedController {
     return subject;
   }
 }
+
+// ---- authenticateRequest (guards that run before PortcullisGuard) ----------------------------------
+declare const portcullis: Portcullis;
+declare const req: { headers: Record<string, string> };
+export const authenticated: Promise<AuthContext> = authenticateRequest(portcullis, req);
+// @ts-expect-error it takes the request object, not the Authorization header value
+void authenticateRequest(portcullis, 'Bearer abc');
+// @ts-expect-error it takes the Portcullis instance first
+void authenticateRequest(req);
 
 export { TypedController };

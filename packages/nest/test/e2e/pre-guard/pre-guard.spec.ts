@@ -20,6 +20,7 @@ import type { TestIssuer } from '@portcullis/testing';
 import { authenticateRequest, PORTCULLIS, PortcullisModule, Scopes } from '../../../src/index.js';
 import type { AuthContext, Portcullis, PortcullisModuleOptions } from '../../../src/index.js';
 import { CountingRevocationStore, jtiAndExp } from '../support/counting-revocation-store.js';
+import { HandlerCounter } from '../support/scenario-app.js';
 import { PLATFORMS, startApp } from '../support/start-app.js';
 import type { StartedApp } from '../support/start-app.js';
 
@@ -66,7 +67,9 @@ class OrdersController {
     const early = preAuthenticated.get(request);
     return {
       subject: (request.portcullis?.principal as { subject: string }).subject,
-      sameAuthContext: early ? request.portcullis?.principal === early.principal && request.portcullis?.token === early.token : null,
+      sameAuthContext: early
+        ? request.portcullis?.principal === early.principal && request.portcullis?.token === early.token
+        : null,
     };
   }
 }
@@ -82,10 +85,7 @@ afterAll(async () => {
 });
 
 /** A GET with raw header lines (node:http sends each one; fetch would merge duplicates). */
-function get(
-  url: string,
-  headers: [string, string][],
-): Promise<{ status: number; challenge: unknown; body: unknown }> {
+function get(url: string, headers: [string, string][]): Promise<{ status: number; challenge: unknown; body: unknown }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${url}/orders`, { method: 'GET', timeout: 5_000 }, (res) => {
       let body = '';
@@ -124,11 +124,16 @@ describe.each(variants)('$platform, revocation store answering $answers', ({ pla
   }
 
   beforeAll(async () => {
-    const options: PortcullisModuleOptions = { ...issuer.verifierOptions(), realm: 'orders', revocation: store };
+    const options = {
+      ...issuer.verifierOptions(),
+      realm: 'orders',
+      revocation: store,
+    } satisfies PortcullisModuleOptions;
     @Module({
       imports: [PortcullisModule.forRoot(options)],
       controllers: [OrdersController],
       providers: [
+        HandlerCounter,
         // Registered by the root module, so it runs before PortcullisModule's global guard.
         { provide: APP_GUARD, useClass: PreAuthGuard },
         { provide: OTHER_PORTCULLIS, useFactory: () => createPortcullis(options) },
@@ -164,7 +169,12 @@ describe.each(variants)('$platform, revocation store answering $answers', ({ pla
 
   it('a pre-guard that does not authenticate: PortcullisGuard authenticates itself (one lookup)', async () => {
     const res = await send([bearer(await issuer.token(READ))]);
-    expect(res).toEqual({ status: 200, challenge: undefined, body: { subject: 'alice', sameAuthContext: null }, lookups: 1 });
+    expect(res).toEqual({
+      status: 200,
+      challenge: undefined,
+      body: { subject: 'alice', sameAuthContext: null },
+      lookups: 1,
+    });
   });
 
   it("another instance's authentication is not reused: the guard looks up again", async () => {
