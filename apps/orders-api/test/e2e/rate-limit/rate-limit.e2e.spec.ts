@@ -1,7 +1,11 @@
 // Rate limiting (SPEC 110): per principal (issuer + sub + client) when the token is valid, per IP
 // otherwise; 429 with Retry-After; the request stops before Portcullis and the handler (no audit
 // line). Small limits here. With TEST_REDIS_URL the per-minute suite also runs on the Redis storage.
+// The throttler authenticates the token to key on the principal, and Portcullis's guard reuses that
+// outcome: one revocation lookup per request (with TEST_REDIS_URL, on the Redis revocation store).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { REVOCATION_STORE } from '@portcullis/nest';
+import type { RevocationStore } from '@portcullis/nest';
 import { createTestIssuer } from '@portcullis/testing';
 import type { TestIssuer } from '@portcullis/testing';
 import request from 'supertest';
@@ -28,7 +32,8 @@ afterAll(async () => {
 });
 
 const storages: { name: string; redisUrl?: string }[] = [{ name: 'in-memory storage' }];
-if (process.env.TEST_REDIS_URL) storages.push({ name: 'Redis storage (TEST_REDIS_URL)', redisUrl: process.env.TEST_REDIS_URL });
+if (process.env.TEST_REDIS_URL)
+  storages.push({ name: 'Redis storage (TEST_REDIS_URL)', redisUrl: process.env.TEST_REDIS_URL });
 
 describe.each(storages)('per-minute limit (5 / 60 s) with the $name', ({ redisUrl }) => {
   let api: RunningApi;
@@ -59,7 +64,12 @@ describe.each(storages)('per-minute limit (5 / 60 s) with the $name', ({ redisUr
     const res = await get('/orders', alice).set('x-request-id', requestId).expect(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
-    expect(res.body).toEqual({ statusCode: 429, error: 'too_many_requests', code: 'ERR_RATE_LIMITED', message: 'Too many requests' });
+    expect(res.body).toEqual({
+      statusCode: 429,
+      error: 'too_many_requests',
+      code: 'ERR_RATE_LIMITED',
+      message: 'Too many requests',
+    });
     // No decision was made for the refused request: the guard and the handler never ran.
     expect(logs.entries().filter((e) => e.reqId === requestId && e.msg === 'portcullis.decision')).toEqual([]);
   });
@@ -86,7 +96,13 @@ describe('burst limit (2 / 1 s)', () => {
   let api: RunningApi;
 
   beforeAll(async () => {
-    api = await startOrdersApi({ issuer: issuer.issuer, database: { kind: 'memory' }, openDatabase: database, logs, rateLimit: { perMinute: 1000, burst: 2 } });
+    api = await startOrdersApi({
+      issuer: issuer.issuer,
+      database: { kind: 'memory' },
+      openDatabase: database,
+      logs,
+      rateLimit: { perMinute: 1000, burst: 2 },
+    });
   }, 60_000);
   afterAll(async () => {
     await api?.close();
@@ -101,5 +117,64 @@ describe('burst limit (2 / 1 s)', () => {
     expect(answers.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(1);
     expect(limited.length).toBeGreaterThanOrEqual(1);
     for (const r of limited) expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe.each(storages)('one revocation lookup per request with the throttler on ($name)', ({ redisUrl }) => {
+  let api: RunningApi;
+  let lookups = 0;
+
+  beforeAll(async () => {
+    api = await startOrdersApi({
+      issuer: issuer.issuer,
+      database: { kind: 'memory' },
+      openDatabase: database,
+      logs,
+      redisUrl,
+      rateLimit: { perMinute: 1000, burst: 1000 },
+    });
+    // Count the lookups on the app's own store (in-memory, or Redis with TEST_REDIS_URL).
+    const store = api.app.get<RevocationStore>(REVOCATION_STORE);
+    const isRevoked = store.isRevoked.bind(store);
+    store.isRevoked = (query) => {
+      lookups += 1;
+      return isRevoked(query);
+    };
+  }, 60_000);
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  /** Runs one request and returns how many revocation lookups it made. */
+  async function lookupsOf(send: () => Promise<unknown>): Promise<number> {
+    const before = lookups;
+    await send();
+    return lookups - before;
+  }
+  const orders = (token?: string) => {
+    const req = request(api.url).get('/orders');
+    return token ? req.set('authorization', `Bearer ${token}`) : req;
+  };
+
+  it('a valid token: one lookup, first sight and repeated alike', async () => {
+    const bob = await issuer.token(PRINCIPALS.bob);
+    expect(await lookupsOf(() => orders(bob).expect(200))).toBe(1);
+    expect(await lookupsOf(() => orders(bob).expect(200))).toBe(1);
+  });
+
+  it('a revoked token: one lookup, and the same 401 answer as ever', async () => {
+    const session = await issuer.token(PRINCIPALS.carol);
+    const logout = () => request(api.url).post('/sessions/logout').set('authorization', `Bearer ${session}`);
+    expect(await lookupsOf(() => logout().expect(204))).toBe(1);
+    let res: request.Response | undefined;
+    expect(await lookupsOf(async () => (res = await orders(session).expect(401)))).toBe(1);
+    expect(res?.headers['www-authenticate']).toBe(
+      'Bearer realm="orders", error="invalid_token", error_description="The access token was revoked"',
+    );
+    expect(res?.body).toMatchObject({ code: 'ERR_TOKEN_REVOKED' });
+  });
+
+  it('no token: no lookup, 401', async () => {
+    expect(await lookupsOf(() => orders().expect(401))).toBe(0);
   });
 });
