@@ -3,6 +3,7 @@
 import autocannon from 'autocannon';
 import type { Request, Result } from 'autocannon';
 import type { EventEmitter } from 'node:events';
+import { Agent, request as httpRequest } from 'node:http';
 import { reportFailures, tell } from '../lib/child.js';
 import type { ChildMessage } from '../lib/child.js';
 import { readPool } from '../lib/pool.js';
@@ -15,6 +16,8 @@ export interface LoadRun extends ChildMessage {
   readonly connections: number;
   readonly warmupS: number;
   readonly durationS: number;
+  /** Requests per second for all connections together; absent: as fast as the server answers. */
+  readonly rate?: number;
 }
 
 export interface LoadResult {
@@ -117,9 +120,93 @@ async function measure(run: LoadRun): Promise<LoadResult> {
   };
 }
 
+/**
+ * A paced run: requests sent at evenly spaced instants (every millisecond, the share of `rate`
+ * due by then) over keep-alive connections, whatever the answers' speed. autocannon's rate option
+ * sends each second's quota in a burst, which saturates the server for part of every second.
+ */
+async function measurePaced(run: LoadRun & { rate: number }): Promise<LoadResult> {
+  const target = new URL(run.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: run.connections });
+  const started = performance.now();
+  const warmupEnds = started + run.warmupS * 1000;
+  const ends = warmupEnds + run.durationS * 1000;
+  let cpuBefore = process.cpuUsage();
+  let measuredFrom = 0;
+  let sent = 0;
+  let ok = 0;
+  let non2xx = 0;
+  let errors = 0;
+  let all = 0;
+  const latencies: number[] = [];
+  let inFlight = 0;
+  let settle: () => void = () => undefined;
+  const drained = new Promise<void>((resolve) => (settle = resolve));
+  const fire = (): void => {
+    const at = performance.now();
+    const authorization = run.scenario === 'repeated' ? repeated : distinct[next++ % distinct.length]!;
+    inFlight++;
+    const done = (status: number | undefined): void => {
+      inFlight--;
+      all++;
+      const now = performance.now();
+      if (at >= warmupEnds && now <= ends) {
+        if (status === undefined) errors++;
+        else if (status >= 200 && status < 300) ok++;
+        else non2xx++;
+        latencies.push(now - at);
+      }
+      if (now > ends && inFlight === 0) settle();
+    };
+    const req = httpRequest(
+      { agent, host: target.hostname, port: target.port, path: '/orders', headers: { authorization } },
+      (res) => {
+        res.resume();
+        res.on('end', () => done(res.statusCode));
+        res.on('error', () => done(undefined));
+      },
+    );
+    req.on('error', () => done(undefined));
+    req.end();
+  };
+  const timer = setInterval(() => {
+    const now = performance.now();
+    if (now > ends) {
+      clearInterval(timer);
+      if (inFlight === 0) settle();
+      return;
+    }
+    if (measuredFrom === 0 && now >= warmupEnds) {
+      measuredFrom = now;
+      cpuBefore = process.cpuUsage();
+    }
+    const due = Math.floor(((now - started) / 1000) * run.rate);
+    while (sent < due) {
+      sent++;
+      fire();
+    }
+  }, 1);
+  await drained;
+  agent.destroy();
+  const windowMs = ends - (measuredFrom || warmupEnds);
+  const cpu = process.cpuUsage(cpuBefore);
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    rps: (ok * 1000) / windowMs,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    non2xx,
+    errors,
+    timeouts: 0,
+    requests: ok + non2xx,
+    allResponses: all,
+    loadgenCpu: ((cpu.user + cpu.system) / 1000 / windowMs) * 100,
+  };
+}
+
 process.on('message', (message: LoadRun) => {
   if (message.type !== 'run') return;
-  measure(message).then(
+  (message.rate === undefined ? measure(message) : measurePaced({ ...message, rate: message.rate })).then(
     (result) => tell({ type: 'done', result }),
     (error: unknown) => tell({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
   );

@@ -55,6 +55,11 @@ export interface HttpRow {
   readonly serverCpu: number;
   /** Portcullis rows: verified-token cache outcomes counted by the route handler in this scenario. */
   readonly cache?: { readonly hits: number; readonly misses: number };
+  /**
+   * The fixed-rate pass (one per run): server CPU µs per response at `rate` req/s, and what this
+   * row adds over the platform's bare server at the same rate (the mean of the bare runs around it).
+   */
+  readonly fixedRate?: { readonly rate: number; readonly cpuUs: number; readonly addedUs: number };
 }
 
 export interface PendingServer {
@@ -189,6 +194,7 @@ export async function runHttp(
       server: Running,
       scenario: Scenario,
       round: number,
+      fixedRate?: number,
     ): Promise<LoadResult & { cpuUs: number }> => {
       const stats = () =>
         ask<ChildMessage & { hits: number; misses: number }>(
@@ -199,14 +205,25 @@ export async function runHttp(
           server.variant.id,
         );
       const before = await stats();
-      const run: LoadRun = {
-        type: 'run',
-        url: server.url,
-        scenario,
-        connections: config.http.connections,
-        warmupS: round === 0 ? config.http.warmupFirstS : config.http.warmupS,
-        durationS: config.http.durationS,
-      };
+      const run: LoadRun =
+        fixedRate === undefined
+          ? {
+              type: 'run',
+              url: server.url,
+              scenario,
+              connections: config.http.connections,
+              warmupS: round === 0 ? config.http.warmupFirstS : config.http.warmupS,
+              durationS: config.http.durationS,
+            }
+          : {
+              type: 'run',
+              url: server.url,
+              scenario,
+              connections: config.http.connections,
+              warmupS: config.http.fixedRate.warmupS,
+              durationS: config.http.fixedRate.durationS,
+              rate: fixedRate,
+            };
       const budget = (run.warmupS + run.durationS) * 1000 * 3 + 30_000;
       const cpuBefore = readCpuSeconds(server.child.pid);
       const wallBefore = performance.now();
@@ -220,6 +237,13 @@ export async function runHttp(
         cpuBefore === undefined || cpuAfter === undefined || result.allResponses === 0
           ? Number.NaN
           : ((cpuAfter - cpuBefore) * 1e6) / result.allResponses;
+      if (fixedRate !== undefined) {
+        log(
+          `  fixed ${fixedRate} req/s ${server.variant.id.padEnd(32)} ${scenario.padEnd(8)} ` +
+            `${Math.round(result.rps).toString().padStart(6)} req/s  ${cpuUs.toFixed(1)} CPU µs/response`,
+        );
+        return { ...result, cpuUs };
+      }
       const after = await stats();
       const memory = readRss(server.child.pid);
       const entry = samples.get(key(server.variant.id, scenario)) ?? {
@@ -274,6 +298,34 @@ export async function runHttp(
       }
     }
 
+    // The fixed-rate pass. Saturated, an event loop batches: it reads many requests per wake-up and
+    // writes many answers per turn, and how much it batches depends on how fast it is, so a few µs
+    // more per request can change the whole server's cost per response (the saturated ratios are
+    // not linear in the guard's cost). At a rate every server sustains, each one answers each
+    // request as it comes, and CPU per response minus the bare server's is what a layer adds.
+    const fixed = new Map<string, { rate: number; cpuUs: number; bareCpuUs: number }>();
+    for (const platform of platforms) {
+      const measured = [...samples.entries()]
+        .filter(([k]) => running.some((s) => s.variant.platform === platform && k.startsWith(`${s.variant.id}|`)))
+        .map(([, e]) => median(e.results.map((r) => r.rps)));
+      if (measured.length === 0) continue;
+      const rate = Math.max(500, Math.floor((Math.min(...measured) * config.http.fixedRate.share) / 500) * 500);
+      const bare = running.find((s) => s.variant.platform === platform && s.variant.kind === 'bare');
+      if (bare === undefined) continue;
+      const first = await measure(bare, 'repeated', 0, rate);
+      const block: Array<{ id: string; scenario: Scenario; cpuUs: number }> = [];
+      for (const server of running.filter((s) => s.variant.platform === platform && s.variant.kind !== 'bare')) {
+        for (const scenario of server.variant.scenarios) {
+          const { cpuUs } = await measure(server, scenario, 0, rate);
+          block.push({ id: server.variant.id, scenario, cpuUs });
+        }
+      }
+      const last = await measure(bare, 'repeated', 0, rate);
+      const bareCpuUs = (first.cpuUs + last.cpuUs) / 2;
+      fixed.set(key(bare.variant.id, 'repeated'), { rate, cpuUs: bareCpuUs, bareCpuUs });
+      for (const { id, scenario, cpuUs } of block) fixed.set(key(id, scenario), { rate, cpuUs, bareCpuUs });
+    }
+
     const rows: HttpRow[] = [];
     for (const server of running) {
       const variant = server.variant;
@@ -303,6 +355,16 @@ export async function runHttp(
           cpuRatio: variant.kind === 'bare' ? 1 : median(cpuPerRound),
           ...(variant.kind === 'portcullis' || variant.kind === 'prototype'
             ? { cache: { hits: entry.hits, misses: entry.misses } }
+            : {}),
+          ...(fixed.has(key(variant.id, scenario))
+            ? {
+                fixedRate: {
+                  rate: fixed.get(key(variant.id, scenario))!.rate,
+                  cpuUs: fixed.get(key(variant.id, scenario))!.cpuUs,
+                  addedUs:
+                    fixed.get(key(variant.id, scenario))!.cpuUs - fixed.get(key(variant.id, scenario))!.bareCpuUs,
+                },
+              }
             : {}),
         });
       }

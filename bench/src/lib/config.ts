@@ -15,6 +15,12 @@ export interface RunConfig {
     /** Seconds of unmeasured load before each measurement (first round / later rounds). */
     readonly warmupFirstS: number;
     readonly warmupS: number;
+    /**
+     * The fixed-rate pass: every server of a platform at one request rate, `share` × the slowest
+     * row of that platform (saturated medians), so CPU per response shows what each layer adds
+     * per request without a saturated event loop's batching.
+     */
+    readonly fixedRate: { readonly share: number; readonly warmupS: number; readonly durationS: number };
   };
   readonly scale: {
     readonly stampedeCallers: number;
@@ -32,7 +38,14 @@ export function runConfig(quick: boolean): RunConfig {
         poolSize: 2_000,
         missCacheEntries: 1_000,
         micro: { warmupMs: 60, rounds: 3, sliceMs: 60 },
-        http: { connections: 50, rounds: 1, durationS: 0.5, warmupFirstS: 0.25, warmupS: 0.25 },
+        http: {
+          connections: 50,
+          rounds: 1,
+          durationS: 0.5,
+          warmupFirstS: 0.25,
+          warmupS: 0.25,
+          fixedRate: { share: 0.5, warmupS: 0.25, durationS: 0.75 },
+        },
         scale: { stampedeCallers: 1_000, revokedJtis: 200_000, mixUsers: 2_000, mixRequests: 20_000 },
       }
     : {
@@ -40,7 +53,14 @@ export function runConfig(quick: boolean): RunConfig {
         poolSize: 10_000,
         missCacheEntries: 1_000,
         micro: { warmupMs: 300, rounds: 5, sliceMs: 250 },
-        http: { connections: 50, rounds: 6, durationS: 1, warmupFirstS: 1, warmupS: 0.25 },
+        http: {
+          connections: 50,
+          rounds: 6,
+          durationS: 1,
+          warmupFirstS: 1,
+          warmupS: 0.25,
+          fixedRate: { share: 0.5, warmupS: 1, durationS: 4 },
+        },
         scale: { stampedeCallers: 1_000, revokedJtis: 1_000_000, mixUsers: 20_000, mixRequests: 200_000 },
       };
 }

@@ -50,7 +50,7 @@ function httpTables(rows: readonly HttpRow[], compact: boolean, poolSize: number
     if (platformRows.length === 0) continue;
     out.push(`**${PLATFORM_LABELS[platform]}**\n`);
     const header = compact
-      ? ['server', 'scenario', 'req/s', '÷ bare', '÷ bare (CPU)', 'p99 ms']
+      ? ['server', 'scenario', 'req/s', '÷ bare', '÷ bare (CPU)', 'p99 ms', '+ CPU µs/req, fixed rate']
       : [
           'server',
           'scenario',
@@ -65,6 +65,9 @@ function httpTables(rows: readonly HttpRow[], compact: boolean, poolSize: number
           'cache hits',
           'server CPU',
           'loadgen CPU',
+          'fixed rate req/s',
+          'CPU µs/req, fixed rate',
+          '+ CPU µs/req vs bare, fixed rate',
         ];
     out.push(
       table(
@@ -77,7 +80,13 @@ function httpTables(rows: readonly HttpRow[], compact: boolean, poolSize: number
             r.kind === 'bare' ? '1' : formatRatio(r.ratio),
           ];
           const cpuRatio = r.kind === 'bare' ? '1' : formatRatio(r.cpuRatio);
-          if (compact) return [...base, cpuRatio, formatNumber(r.p99)];
+          const added =
+            r.fixedRate === undefined
+              ? ''
+              : r.kind === 'bare'
+                ? `— (${formatNumber(r.fixedRate.cpuUs, 1)} at ${formatNumber(r.fixedRate.rate)} req/s)`
+                : `${r.fixedRate.addedUs >= 0 ? '+' : ''}${formatNumber(r.fixedRate.addedUs, 1)}`;
+          if (compact) return [...base, cpuRatio, formatNumber(r.p99), added];
           const cache =
             r.cache === undefined
               ? ''
@@ -93,6 +102,9 @@ function httpTables(rows: readonly HttpRow[], compact: boolean, poolSize: number
             cache,
             `${formatNumber(r.serverCpu)} %`,
             `${formatNumber(r.loadgenCpu)} %`,
+            r.fixedRate === undefined ? '' : formatNumber(r.fixedRate.rate),
+            r.fixedRate === undefined ? '' : formatNumber(r.fixedRate.cpuUs, 1),
+            r.fixedRate === undefined || r.kind === 'bare' ? '' : formatNumber(r.fixedRate.addedUs, 1),
           ];
         }),
         [0, 1],
@@ -146,6 +158,9 @@ export function renderReport(results: BenchResults): string {
       `## HTTP (autocannon, ${results.config.http.connections} connections, ${results.config.http.rounds} rounds × ${results.config.http.durationS} s, medians)\n`,
     );
     out.push(httpTables(results.http.rows, false, results.config.poolSize));
+    out.push(
+      `${FIXED_RATE_NOTE.replace('(bench/README.md#', '(../README.md#')} Fixed-rate pass: ${results.config.http.fixedRate.warmupS} s warm-up + ${results.config.http.fixedRate.durationS} s per row, paced requests over the same ${results.config.http.connections} keep-alive connections, one pass.\n`,
+    );
     for (const p of results.http.pending)
       out.push(`- **pending** ${PLATFORM_LABELS[p.platform]} / ${p.label}: ${p.reason}`);
     const failed = Object.entries(results.http.sanity).filter(([, s]) => !s.passed);
@@ -257,7 +272,10 @@ export function renderReadmeSection(results: BenchResults): string {
       )}. Full tables: [bench/results/latest.md](bench/results/latest.md); method: [bench/README.md](bench/README.md).\n`,
   );
   out.push(goalsTable(results.goals) + '\n');
-  if (results.http !== undefined) out.push(httpTables(results.http.rows, true, results.config.poolSize));
+  if (results.http !== undefined) {
+    out.push(httpTables(results.http.rows, true, results.config.poolSize));
+    out.push(FIXED_RATE_NOTE + '\n');
+  }
   if (results.micro !== undefined) out.push(verifyTable(results.micro.timings) + '\n');
   const caveats = results.notes.filter((note) =>
     /^(Bare servers below|The machine is shared|Load generator above)/.test(note),
@@ -265,6 +283,13 @@ export function renderReadmeSection(results: BenchResults): string {
   if (caveats.length > 0) out.push(caveats.map((note) => `> ${note}`).join('\n>\n') + '\n');
   return out.join('\n');
 }
+
+/** What the fixed-rate column means, under the HTTP tables. */
+const FIXED_RATE_NOTE =
+  'Last column: CPU µs per request each server adds over the bare one when every server of the platform is sent the same ' +
+  "paced load (half the slowest row's saturated rate). Saturated, an event loop batches, and how much depends on its speed, " +
+  "so the ÷ bare ratios above are not linear in a layer's cost: a layer that answers in the same tick (Portcullis on a " +
+  'repeated token) loses the batching an asynchronous one gets. See [bench/README.md](bench/README.md#saturated-ratios-and-batching).';
 
 export const README_START = '<!-- bench:start -->';
 export const README_END = '<!-- bench:end -->';

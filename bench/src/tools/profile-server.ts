@@ -67,6 +67,7 @@ try {
     connections: 50,
     warmupS: 2,
     durationS: seconds,
+    ...(process.env['RATE'] ? { rate: Number(process.env['RATE']) } : {}),
   };
   const { result } = await ask<ChildMessage & { result: LoadResult }>(
     loadgen,
