@@ -120,7 +120,7 @@ describe('burst limit (2 / 1 s)', () => {
   });
 });
 
-describe.each(storages)('one revocation lookup per request with the throttler on ($name)', ({ redisUrl }) => {
+describe.each(storages)('one revocation lookup per request with the throttler on, $name', ({ redisUrl }) => {
   let api: RunningApi;
   let lookups = 0;
 
