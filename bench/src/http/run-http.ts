@@ -303,28 +303,48 @@ export async function runHttp(
     // more per request can change the whole server's cost per response (the saturated ratios are
     // not linear in the guard's cost). At a rate every server sustains, each one answers each
     // request as it comes, and CPU per response minus the bare server's is what a layer adds.
-    const fixed = new Map<string, { rate: number; cpuUs: number; bareCpuUs: number }>();
+    const fixedSamples = new Map<string, { rate: number; cpuUs: number[]; added: number[] }>();
+    const rates = new Map<Platform, number>();
     for (const platform of platforms) {
       const measured = [...samples.entries()]
         .filter(([k]) => running.some((s) => s.variant.platform === platform && k.startsWith(`${s.variant.id}|`)))
         .map(([, e]) => median(e.results.map((r) => r.rps)));
-      if (measured.length === 0) continue;
-      const rate = Math.max(500, Math.floor((Math.min(...measured) * config.http.fixedRate.share) / 500) * 500);
-      const bare = running.find((s) => s.variant.platform === platform && s.variant.kind === 'bare');
-      if (bare === undefined) continue;
-      const first = await measure(bare, 'repeated', 0, rate);
-      const block: Array<{ id: string; scenario: Scenario; cpuUs: number }> = [];
-      for (const server of running.filter((s) => s.variant.platform === platform && s.variant.kind !== 'bare')) {
-        for (const scenario of server.variant.scenarios) {
+      if (measured.length > 0) {
+        rates.set(
+          platform,
+          Math.max(500, Math.floor((Math.min(...measured) * config.http.fixedRate.share) / 500) * 500),
+        );
+      }
+    }
+    const record = (id: string, scenario: Scenario, rate: number, cpuUs: number, added: number): void => {
+      const entry = fixedSamples.get(key(id, scenario)) ?? { rate, cpuUs: [], added: [] };
+      entry.cpuUs.push(cpuUs);
+      entry.added.push(added);
+      fixedSamples.set(key(id, scenario), entry);
+    };
+    for (let round = 0; round < config.http.fixedRate.rounds; round++) {
+      for (const platform of rotate(platforms, round)) {
+        const rate = rates.get(platform);
+        const bare = running.find((s) => s.variant.platform === platform && s.variant.kind === 'bare');
+        if (rate === undefined || bare === undefined) continue;
+        const guarded = running
+          .filter((s) => s.variant.platform === platform && s.variant.kind !== 'bare')
+          .flatMap((server) => server.variant.scenarios.map((scenario) => ({ server, scenario })));
+        const first = await measure(bare, 'repeated', 0, rate);
+        const block: Array<{ id: string; scenario: Scenario; cpuUs: number }> = [];
+        for (const { server, scenario } of rotate(guarded, round)) {
           const { cpuUs } = await measure(server, scenario, 0, rate);
           block.push({ id: server.variant.id, scenario, cpuUs });
         }
+        const last = await measure(bare, 'repeated', 0, rate);
+        const bareCpuUs = (first.cpuUs + last.cpuUs) / 2;
+        record(bare.variant.id, 'repeated', rate, bareCpuUs, 0);
+        for (const { id, scenario, cpuUs } of block) record(id, scenario, rate, cpuUs, cpuUs - bareCpuUs);
       }
-      const last = await measure(bare, 'repeated', 0, rate);
-      const bareCpuUs = (first.cpuUs + last.cpuUs) / 2;
-      fixed.set(key(bare.variant.id, 'repeated'), { rate, cpuUs: bareCpuUs, bareCpuUs });
-      for (const { id, scenario, cpuUs } of block) fixed.set(key(id, scenario), { rate, cpuUs, bareCpuUs });
     }
+    const fixed = new Map(
+      [...fixedSamples].map(([k, e]) => [k, { rate: e.rate, cpuUs: median(e.cpuUs), addedUs: median(e.added) }]),
+    );
 
     const rows: HttpRow[] = [];
     for (const server of running) {
@@ -356,16 +376,7 @@ export async function runHttp(
           ...(variant.kind === 'portcullis' || variant.kind === 'prototype'
             ? { cache: { hits: entry.hits, misses: entry.misses } }
             : {}),
-          ...(fixed.has(key(variant.id, scenario))
-            ? {
-                fixedRate: {
-                  rate: fixed.get(key(variant.id, scenario))!.rate,
-                  cpuUs: fixed.get(key(variant.id, scenario))!.cpuUs,
-                  addedUs:
-                    fixed.get(key(variant.id, scenario))!.cpuUs - fixed.get(key(variant.id, scenario))!.bareCpuUs,
-                },
-              }
-            : {}),
+          ...(fixed.has(key(variant.id, scenario)) ? { fixedRate: fixed.get(key(variant.id, scenario))! } : {}),
         });
       }
     }

@@ -20,7 +20,13 @@ export interface RunConfig {
      * row of that platform (saturated medians), so CPU per response shows what each layer adds
      * per request without a saturated event loop's batching.
      */
-    readonly fixedRate: { readonly share: number; readonly warmupS: number; readonly durationS: number };
+    readonly fixedRate: {
+      readonly share: number;
+      readonly warmupS: number;
+      readonly durationS: number;
+      /** Passes over every server, each in a rotated order; medians are reported. */
+      readonly rounds: number;
+    };
   };
   readonly scale: {
     readonly stampedeCallers: number;
@@ -44,7 +50,7 @@ export function runConfig(quick: boolean): RunConfig {
           durationS: 0.5,
           warmupFirstS: 0.25,
           warmupS: 0.25,
-          fixedRate: { share: 0.5, warmupS: 0.25, durationS: 0.75 },
+          fixedRate: { share: 0.5, warmupS: 0.25, durationS: 0.75, rounds: 1 },
         },
         scale: { stampedeCallers: 1_000, revokedJtis: 200_000, mixUsers: 2_000, mixRequests: 20_000 },
       }
@@ -59,7 +65,7 @@ export function runConfig(quick: boolean): RunConfig {
           durationS: 1,
           warmupFirstS: 1,
           warmupS: 0.25,
-          fixedRate: { share: 0.5, warmupS: 1, durationS: 4 },
+          fixedRate: { share: 0.5, warmupS: 1, durationS: 3, rounds: 3 },
         },
         scale: { stampedeCallers: 1_000, revokedJtis: 1_000_000, mixUsers: 20_000, mixRequests: 200_000 },
       };

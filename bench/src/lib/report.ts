@@ -159,7 +159,7 @@ export function renderReport(results: BenchResults): string {
     );
     out.push(httpTables(results.http.rows, false, results.config.poolSize));
     out.push(
-      `${FIXED_RATE_NOTE.replace('(bench/README.md#', '(../README.md#')} Fixed-rate pass: ${results.config.http.fixedRate.warmupS} s warm-up + ${results.config.http.fixedRate.durationS} s per row, paced requests over the same ${results.config.http.connections} keep-alive connections, one pass.\n`,
+      `${FIXED_RATE_NOTE.replace('(bench/README.md#', '(../README.md#')} Fixed-rate pass: ${results.config.http.fixedRate.warmupS} s warm-up + ${results.config.http.fixedRate.durationS} s per row, paced requests over the same ${results.config.http.connections} keep-alive connections, ${results.config.http.fixedRate.rounds} pass(es) in rotated order, medians; paced, a core idles between requests and one run's CPU per response varies by ±10–25 µs on this machine, so differences of a few µs are noise.\n`,
     );
     for (const p of results.http.pending)
       out.push(`- **pending** ${PLATFORM_LABELS[p.platform]} / ${p.label}: ${p.reason}`);
