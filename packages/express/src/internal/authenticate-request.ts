@@ -100,7 +100,8 @@ function succeed(req: Request, state: RequestState, instance: Portcullis, auth: 
   // Core returns the same frozen auth context for a repeated token: its requests share one frozen
   // view. An auth context that is not frozen (a test double) could change, so it gets a new view.
   // A first sight (`cached: false`) is never seen again: it is not remembered either.
-  const shared = Object.isFrozen(auth) && auth.token.cached !== false;
+  // (`token` is typed as always present; a hand-made auth context without one is simply shared.)
+  const shared = Object.isFrozen(auth) && (auth.token as AuthContext['token'] | undefined)?.cached !== false;
   let view = shared ? views.get(auth) : undefined;
   if (view === undefined) {
     view = Object.freeze({ principal: auth.principal, token: auth.token });
