@@ -59,6 +59,19 @@ const loadgen = spawnNode(here('../http/load-child.js'), {
 try {
   const { port } = await waitFor<ChildMessage & { port: number }>(server, 'ready', 60_000, variant.id);
   await waitFor(loadgen, 'ready', 30_000, 'loadgen');
+  const prewarmS = Number(process.env['PREWARM'] ?? 0);
+  if (prewarmS > 0) {
+    // Saturated, unmeasured: the JIT and the server's startup tail are done before the window.
+    const prewarm: LoadRun = {
+      type: 'run',
+      url: `http://127.0.0.1:${port}`,
+      scenario,
+      connections: 50,
+      warmupS: 0,
+      durationS: prewarmS,
+    };
+    await ask(loadgen, prewarm, 'done', (prewarmS + 30) * 1000, 'loadgen');
+  }
   const cpuBefore = readCpuSeconds(server.pid);
   const run: LoadRun = {
     type: 'run',
