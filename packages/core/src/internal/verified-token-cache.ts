@@ -14,7 +14,8 @@ export interface VerifiedTokenCacheEntry {
 }
 
 /**
- * A bounded least-recently-used map from token hash to verified token.
+ * A bounded, least-recently-used map from token hash to verified token (an approximate LRU: see
+ * {@link VerifiedTokenCache.get}).
  *
  * It only stores and evicts. Time rules (an entry never serves past `exp` + tolerance, and `nbf`,
  * `iat` and `maxTokenAge` are re-checked against the clock) are applied by the verifier on every

@@ -96,8 +96,9 @@ export interface VerifierOptions {
   readonly maxTokenSize?: number;
   /**
    * Verified-token cache: repeated tokens skip the signature check (never the revocation check).
-   * Entries are keyed by a SHA-256 of the token and never outlive the token's `exp`.
-   * `false` disables it (concurrent calls with the same token still share one verification).
+   * Entries are keyed by a SHA-256 of the token and never outlive the token's `exp`. When full, the
+   * least recently used entry goes; a token stays cached while fewer than `maxEntries − ⌊maxEntries/4⌋`
+   * other tokens were used since its last use. `false` disables it (concurrent calls with the same token still share one verification).
    * @default { maxEntries: 10000 }
    */
   readonly cache?: false | { readonly maxEntries?: number };
