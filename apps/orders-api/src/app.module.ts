@@ -21,7 +21,12 @@ import { OrdersController } from './orders/orders.controller.js';
 import { OrdersRepository } from './orders/orders.repository.js';
 import { SessionsController } from './sessions/sessions.controller.js';
 import { PrincipalThrottlerGuard } from './throttling/principal-throttler.guard.js';
-import { BURST_THROTTLER, RATE_LIMIT_SUBJECT, SUSTAINED_THROTTLER } from './throttling/rate-limit.constants.js';
+import {
+  BURST_THROTTLER,
+  CLIENT_IP_THROTTLER,
+  RATE_LIMIT_SUBJECT,
+  SUSTAINED_THROTTLER,
+} from './throttling/rate-limit.constants.js';
 import { RedisThrottlerStorage } from './throttling/redis-throttler.storage.js';
 
 const RUNTIME = Symbol.for('orders-api.Runtime');
@@ -57,8 +62,11 @@ class ResourceLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
 
 /**
  * The orders API's root module, built from an {@link AppRuntime}. Module order matters for the
- * global guards: this module's own `APP_GUARD` (rate limiting) runs before Portcullis's guard,
- * so floods of missing or bad tokens are limited per IP before any verification work.
+ * global guards: this module's own `APP_GUARD` (rate limiting) runs before Portcullis's guard.
+ * Its first throttler, `client-ip`, counts every request per client IP without reading the token,
+ * so past `RATE_LIMIT_IP_BURST` requests a second from one IP, requests are refused before any
+ * verification work. Within that budget, the `burst` and `sustained` throttlers verify the token
+ * (once per request; Portcullis's guard reuses the outcome) to count a valid one per principal.
  */
 @Module({})
 export class AppModule {
@@ -70,6 +78,8 @@ export class AppModule {
         LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(runtime.logger) }),
         ThrottlerModule.forRoot({
           throttlers: [
+            // Evaluated first (PrincipalThrottlerGuard puts it first), keyed on the IP alone.
+            { name: CLIENT_IP_THROTTLER.name, ttl: CLIENT_IP_THROTTLER.ttlMs, limit: config.rateLimit.ipBurst },
             { name: BURST_THROTTLER.name, ttl: BURST_THROTTLER.ttlMs, limit: config.rateLimit.burst },
             { name: SUSTAINED_THROTTLER.name, ttl: SUSTAINED_THROTTLER.ttlMs, limit: config.rateLimit.perMinute },
           ],

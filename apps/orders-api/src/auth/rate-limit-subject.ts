@@ -8,7 +8,9 @@ export function principalKey(principal: Principal): string {
 }
 
 /**
- * Names the caller for rate limiting. The throttler runs before the Portcullis guard, so a request
+ * Names the caller for the principal throttlers (`burst`, `sustained`). Those run after the
+ * per-IP `client-ip` throttler, which never calls this: a request over its IP's budget is refused
+ * before it gets here. They run before the Portcullis guard, so a request
  * with an `Authorization` header is authenticated here with `authenticateRequest`, and the guard
  * reuses that outcome (success or failure) instead of authenticating again: one signature check and
  * one revocation lookup (a Redis round trip with `REDIS_URL`) per request. A missing or failing

@@ -64,6 +64,12 @@ export interface AppConfig {
     readonly perMinute: number;
     /** `RATE_LIMIT_BURST`: requests per 1 s window per principal (per IP when anonymous). @default 20 */
     readonly burst: number;
+    /**
+     * `RATE_LIMIT_IP_BURST`: requests per 1 s window per client IP (IPv6 by /64), all callers
+     * behind it together, counted before any token is verified. Bounds the token verifications one
+     * IP can cause. @default 5 × `burst` (100)
+     */
+    readonly ipBurst: number;
   };
   /** `LOG_LEVEL` (pino level, or `silent`). @default 'info' */
   readonly logLevel: Level | 'silent';

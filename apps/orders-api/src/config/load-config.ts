@@ -28,6 +28,7 @@ const LOG_LEVELS: ReadonlySet<string> = new Set(['fatal', 'error', 'warn', 'info
  * | `REDIS_URL` | in memory |
  * | `REDIS_KEY_PREFIX` | `portcullis:` |
  * | `RATE_LIMIT_PER_MINUTE` / `RATE_LIMIT_BURST` | `100` / `20` |
+ * | `RATE_LIMIT_IP_BURST` | 5 × `RATE_LIMIT_BURST` (`100`) |
  * | `LOG_LEVEL` | `info` |
  * | `CORS_ORIGINS` | none (CORS closed) |
  * | `SEED` | `true` |
@@ -64,6 +65,16 @@ export function loadConfig(env: ConfigEnv): AppConfig {
   }
   const perMinute = parseInteger(get('RATE_LIMIT_PER_MINUTE'), 'RATE_LIMIT_PER_MINUTE', 100, 1, 1_000_000, problems);
   const burst = parseInteger(get('RATE_LIMIT_BURST'), 'RATE_LIMIT_BURST', 20, 1, 1_000_000, problems);
+  // Several principals may share one IP (NAT, an office, a back end calling for its users): the
+  // per-IP budget defaults to several times one principal's burst.
+  const ipBurst = parseInteger(
+    get('RATE_LIMIT_IP_BURST'),
+    'RATE_LIMIT_IP_BURST',
+    Math.min(5 * burst, 1_000_000),
+    1,
+    1_000_000,
+    problems,
+  );
 
   const logLevel = (get('LOG_LEVEL') || 'info').toLowerCase();
   if (!LOG_LEVELS.has(logLevel)) {
@@ -81,7 +92,7 @@ export function loadConfig(env: ConfigEnv): AppConfig {
     seed,
     redisUrl,
     redisKeyPrefix,
-    rateLimit: { perMinute, burst },
+    rateLimit: { perMinute, burst, ipBurst },
     logLevel: logLevel as Level | 'silent',
     corsOrigins,
   };

@@ -1,3 +1,9 @@
+/**
+ * Name and window of the per-client-IP throttler. It is evaluated before the others and its
+ * tracker never looks at the token, so it bounds how many tokens one IP can have verified per
+ * second (see `PrincipalThrottlerGuard`).
+ */
+export const CLIENT_IP_THROTTLER = Object.freeze({ name: 'client-ip', ttlMs: 1000 });
 /** Name and window of the short, burst-limiting throttler. */
 export const BURST_THROTTLER = Object.freeze({ name: 'burst', ttlMs: 1000 });
 /** Name and window of the per-minute throttler. */

@@ -23,7 +23,7 @@ describe('loadConfig', () => {
       seed: true,
       redisUrl: undefined,
       redisKeyPrefix: 'portcullis:',
-      rateLimit: { perMinute: 100, burst: 20 },
+      rateLimit: { perMinute: 100, burst: 20, ipBurst: 100 },
       logLevel: 'info',
       corsOrigins: [],
     });
@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'redis://cache:6379',
       RATE_LIMIT_PER_MINUTE: '600',
       RATE_LIMIT_BURST: '50',
+      RATE_LIMIT_IP_BURST: '400',
       LOG_LEVEL: 'DEBUG',
       CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
       SEED: 'false',
@@ -51,7 +52,7 @@ describe('loadConfig', () => {
       auth: { issuer: 'https://id.example.com/', audience: 'https://api.example.com/orders', jwksUri: 'https://id.example.com/jwks' },
       database: { kind: 'postgres', url: 'postgresql://app:secret@db.internal:5433/orders', display: 'db.internal:5433/orders' },
       redisUrl: 'redis://cache:6379',
-      rateLimit: { perMinute: 600, burst: 50 },
+      rateLimit: { perMinute: 600, burst: 50, ipBurst: 400 },
       logLevel: 'debug',
       corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
       seed: false,
@@ -61,6 +62,12 @@ describe('loadConfig', () => {
   it('maps memory:// and file:// database URLs to embedded PGlite', () => {
     expect(loadConfig({ DATABASE_URL: 'memory://' }).database).toEqual({ kind: 'memory' });
     expect(loadConfig({ DATABASE_URL: 'file:///var/lib/orders' }).database).toEqual({ kind: 'pglite', dataDir: '/var/lib/orders' });
+  });
+
+  it('derives the per-IP burst from the per-principal burst unless it is set', () => {
+    expect(loadConfig({ RATE_LIMIT_BURST: '50' }).rateLimit.ipBurst).toBe(250);
+    expect(loadConfig({ RATE_LIMIT_BURST: '900000' }).rateLimit.ipBurst).toBe(1_000_000);
+    expect(loadConfig({ RATE_LIMIT_BURST: '50', RATE_LIMIT_IP_BURST: '30' }).rateLimit.ipBurst).toBe(30);
   });
 
   it.each([
@@ -75,6 +82,7 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'http://cache' }, 'REDIS_URL must start with redis://'],
     [{ RATE_LIMIT_PER_MINUTE: 'lots' }, 'RATE_LIMIT_PER_MINUTE must be a whole number between 1 and 1000000 (got a non-numeric value)'],
     [{ RATE_LIMIT_BURST: '0' }, 'RATE_LIMIT_BURST must be a whole number between 1 and 1000000 (got 0)'],
+    [{ RATE_LIMIT_IP_BURST: '-1' }, 'RATE_LIMIT_IP_BURST must be a whole number between 1 and 1000000'],
     [{ PORT: '70000' }, 'PORT must be a whole number between 0 and 65535 (got 70000)'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
     [{ CORS_ORIGINS: '*' }, 'CORS_ORIGINS must be a comma-separated list of origins'],

@@ -24,7 +24,8 @@ export interface StartOptions {
   readonly redisUrl?: string;
   /** Redis key prefix; give each test file its own so files running in parallel never share keys. */
   readonly redisKeyPrefix?: string;
-  readonly rateLimit?: AppConfig['rateLimit'];
+  /** Rate limits; `ipBurst` (the per-IP throttler) defaults to a generous 100 000. */
+  readonly rateLimit?: Omit<AppConfig['rateLimit'], 'ipBurst'> & { readonly ipBurst?: number };
   readonly seed?: boolean;
   readonly clock?: Clock;
   readonly corsOrigins?: readonly string[];
@@ -43,7 +44,7 @@ export async function startOrdersApi(options: StartOptions): Promise<RunningApi>
     redisUrl: options.redisUrl,
     redisKeyPrefix: options.redisKeyPrefix ?? `portcullis-test:${randomUUID()}:`,
     // Generous by default: the suites send many requests per principal; the rate-limit suite sets its own.
-    rateLimit: options.rateLimit ?? { perMinute: 100_000, burst: 100_000 },
+    rateLimit: { perMinute: 100_000, burst: 100_000, ipBurst: 100_000, ...options.rateLimit },
     logLevel: 'info',
     corsOrigins: options.corsOrigins ?? [],
   };
