@@ -39,8 +39,11 @@ export interface OrdersApiTargetOptions {
   readonly redisUrl?: string;
   /** `REDIS_KEY_PREFIX`. @default a unique prefix per instance */
   readonly redisKeyPrefix?: string;
-  /** `RATE_LIMIT_PER_MINUTE` / `RATE_LIMIT_BURST`. @default effectively unlimited */
-  readonly rateLimit?: AppConfig['rateLimit'];
+  /**
+   * `RATE_LIMIT_PER_MINUTE` / `RATE_LIMIT_BURST` / `RATE_LIMIT_IP_BURST`. @default effectively
+   * unlimited (`ipBurst` too when omitted: the corpus sends everything from 127.0.0.1)
+   */
+  readonly rateLimit?: Omit<AppConfig['rateLimit'], 'ipBurst'> & { readonly ipBurst?: number };
   /** Where logs go; share one capture between apps of a process (nestjs-pino keeps the first). */
   readonly logs?: LogCapture;
   /** An admin token of the org (`ada`), for subject revocations through the API itself. */
@@ -73,7 +76,7 @@ export async function startOrdersApiTarget(options: OrdersApiTargetOptions): Pro
     redisUrl: options.redisUrl,
     redisKeyPrefix: options.redisKeyPrefix ?? `conformance:${process.pid}:${Date.now()}:`,
     // The corpus sends many requests per principal; case 110 starts its own low-limit instance.
-    rateLimit: options.rateLimit ?? { perMinute: 1_000_000, burst: 1_000_000 },
+    rateLimit: { perMinute: 1_000_000, burst: 1_000_000, ipBurst: 1_000_000, ...options.rateLimit },
     logLevel: 'info',
     corsOrigins: [CORS_ORIGIN],
   };
