@@ -30,7 +30,7 @@ function fail(message, child) {
 
 const port = await freePort();
 const env = { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: process.env.DATABASE_URL ?? 'memory://' };
-for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URI', 'REDIS_URL', 'RATE_LIMIT_PER_MINUTE', 'RATE_LIMIT_BURST', 'LOG_LEVEL']) {
+for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URI', 'REDIS_URL', 'RATE_LIMIT_PER_MINUTE', 'RATE_LIMIT_BURST', 'RATE_LIMIT_IP_BURST', 'LOG_LEVEL']) {
   if (process.env[name] !== undefined) env[name] = process.env[name];
 }
 const child = spawn(process.execPath, ['dist/main.js'], { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
