@@ -10,6 +10,7 @@ export { portcullis } from './portcullis.js';
 export type { GateOptions, PortcullisMiddleware, PortcullisMiddlewareOptions, PublicPath } from './portcullis.js';
 export { portcullisRouter } from './portcullis-router.js';
 export type { PortcullisRouterOptions } from './portcullis-router.js';
+export { authenticateRequest } from './authenticate-request.js';
 
 // Rules
 export { publicRoute } from './public-route.js';

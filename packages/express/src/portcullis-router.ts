@@ -46,7 +46,14 @@ function isPlainRouterOrApp(fn: unknown): boolean {
 
 /** Whether the request is already authenticated by the instance in charge. */
 function isAuthenticated(state: RequestState): boolean {
-  return state.auth !== undefined && state.authentication !== undefined && state.authentication.instance === state.portcullis;
+  // `authenticatedBy` too: `state.auth` may come from another instance (a middleware before the
+  // gate that called `authenticateRequest` with its own instance), which proves nothing here.
+  return (
+    state.auth !== undefined &&
+    state.authenticatedBy === state.portcullis &&
+    state.authentication !== undefined &&
+    state.authentication.instance === state.portcullis
+  );
 }
 
 /** Whether a public marker that applies to router-level code (not to one route) was set. */

@@ -45,10 +45,15 @@ function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
  *
  * Synchronous when core can decide without waiting (a repeated token with a synchronous
  * revocation store): the `AuthContext` is returned, or the error thrown. Otherwise a promise.
+ *
+ * `using` is the instance to authenticate with; by default the one in charge of the request
+ * (set by the gate or a configured router). The public `authenticateRequest` passes it
+ * explicitly, before any gate ran, and never sets `state.portcullis`: the memo is keyed by the
+ * instance either way, so a gate with another instance authenticates again.
  */
-export function authenticateRequestMaybeSync(req: Request): AuthContext | Promise<AuthContext> {
+export function authenticateRequestMaybeSync(req: Request, using?: Portcullis): AuthContext | Promise<AuthContext> {
   const state = requestState(req);
-  const instance = portcullisOf(req, state);
+  const instance = using ?? portcullisOf(req, state);
   const memo = state.authentication;
   if (memo !== undefined && memo.instance === instance) {
     // Already decided for this request: the same answer, without a promise when it succeeded.

@@ -6,6 +6,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Request, Response } from 'express';
 import {
+  authenticateRequest,
   portcullis,
   portcullisRouter,
   requireOwnership,
@@ -14,7 +15,7 @@ import {
   requireScopes,
   requireTenant,
 } from '@portcullis/express';
-import type { AuthenticatedRequest, PortcullisAuth, Principal } from '@portcullis/express';
+import type { AuthContext, AuthenticatedRequest, Portcullis, PortcullisAuth, Principal } from '@portcullis/express';
 
 interface Order {
   readonly id: string;
@@ -41,6 +42,19 @@ export function show(req: Request, res: Response): void {
   // @ts-expect-error — the accessor returns an Order, not a string
   const wrong: string = ownOrder.resource(req);
   res.json({ order, viaAuth, principal: principal.subject, wrong });
+}
+
+// authenticateRequest takes the gate or its instance, and the request; it resolves an AuthContext.
+export async function beforeTheGate(req: Request): Promise<string> {
+  const gate = portcullis({ issuer: 'https://as', audience: 'api', jwksUri: 'https://as/jwks' });
+  const viaGate: AuthContext = await authenticateRequest(gate, req);
+  const instance: Portcullis = gate.portcullis;
+  const viaInstance: AuthContext = await authenticateRequest(instance, req);
+  // @ts-expect-error — the request itself, not its headers
+  await authenticateRequest(gate, req.headers);
+  // @ts-expect-error — the gate or its instance, not options
+  await authenticateRequest({ issuer: 'https://as' }, req);
+  return viaGate.principal.subject + viaInstance.principal.subject;
 }
 
 // Typos and wrong shapes are compile errors (never called: the calls would also throw at run time).
@@ -70,5 +84,6 @@ describe('public types', () => {
     expect(typeof handler).toBe('function');
     expect(typeof show).toBe('function');
     expect(typeof compileOnly).toBe('function');
+    expect(typeof beforeTheGate).toBe('function');
   });
 });
