@@ -17,7 +17,7 @@ import {
   requireScopes,
 } from '@portcullis/express';
 import type { AuditEvent, AuthContext, Portcullis, PortcullisMiddleware, PortcullisOptions } from '@portcullis/express';
-import { CountingRevocationStore, jtiAndExp } from './support/counting-revocation-store.js';
+import { CountingRevocationStore, jtiAndExp } from '../../../test-support/counting-revocation-store.js';
 import { rawRequest, send } from './support/http.js';
 import { appFactory } from './support/test-app.js';
 

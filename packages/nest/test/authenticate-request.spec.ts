@@ -19,7 +19,7 @@ import {
   Scopes,
 } from '../src/index.js';
 import type { AuthContext, Portcullis, PortcullisModuleOptions } from '../src/index.js';
-import { CountingRevocationStore, jtiAndExp } from './e2e/support/counting-revocation-store.js';
+import { CountingRevocationStore, jtiAndExp } from '../../../test-support/counting-revocation-store.js';
 
 @Controller()
 class OrdersController {

@@ -19,7 +19,7 @@ import { createTestIssuer } from '@portcullis/testing';
 import type { TestIssuer } from '@portcullis/testing';
 import { authenticateRequest, PORTCULLIS, PortcullisModule, Scopes } from '../../../src/index.js';
 import type { AuthContext, Portcullis, PortcullisModuleOptions } from '../../../src/index.js';
-import { CountingRevocationStore, jtiAndExp } from '../support/counting-revocation-store.js';
+import { CountingRevocationStore, jtiAndExp } from '../../../../../test-support/counting-revocation-store.js';
 import { HandlerCounter } from '../support/scenario-app.js';
 import { PLATFORMS, startApp } from '../support/start-app.js';
 import type { StartedApp } from '../support/start-app.js';

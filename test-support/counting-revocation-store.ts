@@ -1,5 +1,5 @@
-import { InMemoryRevocationStore } from '@portcullis/express';
-import type { RevocationStore } from '@portcullis/express';
+import { InMemoryRevocationStore } from '@portcullis/core';
+import type { RevocationStore } from '@portcullis/core';
 
 type RevocationQuery = Parameters<RevocationStore['isRevoked']>[0];
 
