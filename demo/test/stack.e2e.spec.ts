@@ -6,7 +6,7 @@ import { asOrder, asOrderPage, errorCode } from '../src/api/order-json.js';
 import { recordingNarrator } from '../src/narration/narrator.js';
 import { DEV_CLIENT_SECRETS } from '../src/oauth/stack-clients.js';
 import { DEFAULT_PAUSE_MS, runDemo } from '../src/run-demo.js';
-import { createDemoContext, SEED_PASSWORD, type DemoContext } from '../src/scenarios/demo-context.js';
+import { createDemoContext, DemoCheckFailed, SEED_PASSWORD, type DemoContext } from '../src/scenarios/demo-context.js';
 import {
   adminDeleteScenario,
   aliceSignsInScenario,
@@ -126,6 +126,18 @@ describe('the demo scenarios against the reference stack', () => {
         'Bearer realm="orders", error="invalid_token", error_description="The access token expired"',
       );
     });
+
+    it('7b. refuses to wait out a token that is not short-lived (the step fails at once, naming why)', async () => {
+      // fulfilment-service's tokens live 15 minutes: the expiry step must not sit for them.
+      const longLived: DemoContext = { ...ctx, clients: { ...ctx.clients, shortLived: ctx.clients.fulfilment } };
+      // (Without the check the scenario would wait ~15 minutes and the test's timeout would fail it.)
+      const failure = await badTokensScenario.run(longLived).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(DemoCheckFailed);
+      expect((failure as Error).message).toMatch(/the token lives 900 s .*more than 30 s/);
+    }, 60_000);
 
     it('8. admin ada deletes an order of her org; support sam gets 403; no role crosses an org', async () => {
       const result = await adminDeleteScenario.run(ctx);
