@@ -276,21 +276,44 @@ export async function runHttp(
     // rotated order), then bare again. Each guarded number is paired with the mean of the two bare
     // runs around it, seconds apart, so load from other processes that comes and goes over tens of
     // seconds hits both sides of the ratio alike.
+    /**
+     * One platform block: bare, the platform's guarded (server, scenario) pairs in a rotated order,
+     * bare again. Returns each guarded measurement and the mean of the two bare ones around it
+     * (NaN when the platform's bare server did not start).
+     */
+    const measureBlock = async (
+      platform: Platform,
+      round: number,
+      fixedRate?: number,
+    ): Promise<{
+      bare: Running | undefined;
+      bareRps: number;
+      bareCpuUs: number;
+      block: Array<{ id: string; scenario: Scenario; cpuUs: number }>;
+    }> => {
+      const bare = running.find((s) => s.variant.platform === platform && s.variant.kind === 'bare');
+      const guarded = running
+        .filter((s) => s.variant.platform === platform && s.variant.kind !== 'bare')
+        .flatMap((server) => server.variant.scenarios.map((scenario) => ({ server, scenario })));
+      const measureRound = fixedRate === undefined ? round : 0;
+      const first = bare === undefined ? undefined : await measure(bare, 'repeated', measureRound, fixedRate);
+      const block: Array<{ id: string; scenario: Scenario; cpuUs: number }> = [];
+      for (const { server, scenario } of rotate(guarded, round)) {
+        const { cpuUs } = await measure(server, scenario, measureRound, fixedRate);
+        block.push({ id: server.variant.id, scenario, cpuUs });
+      }
+      const last = bare === undefined ? undefined : await measure(bare, 'repeated', measureRound, fixedRate);
+      return {
+        bare,
+        bareRps: first === undefined || last === undefined ? Number.NaN : (first.rps + last.rps) / 2,
+        bareCpuUs: first === undefined || last === undefined ? Number.NaN : (first.cpuUs + last.cpuUs) / 2,
+        block,
+      };
+    };
+
     for (let round = 0; round < config.http.rounds; round++) {
       for (const platform of rotate(platforms, round)) {
-        const bare = running.find((s) => s.variant.platform === platform && s.variant.kind === 'bare');
-        const guarded = running
-          .filter((s) => s.variant.platform === platform && s.variant.kind !== 'bare')
-          .flatMap((server) => server.variant.scenarios.map((scenario) => ({ server, scenario })));
-        const first = bare === undefined ? undefined : await measure(bare, 'repeated', round);
-        const block: Array<{ id: string; scenario: Scenario }> = [];
-        for (const { server, scenario } of rotate(guarded, round)) {
-          await measure(server, scenario, round);
-          block.push({ id: server.variant.id, scenario });
-        }
-        const last = bare === undefined ? undefined : await measure(bare, 'repeated', round);
-        const bareRps = first === undefined || last === undefined ? Number.NaN : (first.rps + last.rps) / 2;
-        const bareCpuUs = first === undefined || last === undefined ? Number.NaN : (first.cpuUs + last.cpuUs) / 2;
+        const { bareRps, bareCpuUs, block } = await measureBlock(platform, round);
         for (const { id, scenario } of block) {
           samples.get(key(id, scenario))!.bareRps.push(bareRps);
           samples.get(key(id, scenario))!.bareCpuUs.push(bareCpuUs);
@@ -325,20 +348,12 @@ export async function runHttp(
     for (let round = 0; round < config.http.fixedRate.rounds; round++) {
       for (const platform of rotate(platforms, round)) {
         const rate = rates.get(platform);
-        const bare = running.find((s) => s.variant.platform === platform && s.variant.kind === 'bare');
-        if (rate === undefined || bare === undefined) continue;
-        const guarded = running
-          .filter((s) => s.variant.platform === platform && s.variant.kind !== 'bare')
-          .flatMap((server) => server.variant.scenarios.map((scenario) => ({ server, scenario })));
-        const first = await measure(bare, 'repeated', 0, rate);
-        const block: Array<{ id: string; scenario: Scenario; cpuUs: number }> = [];
-        for (const { server, scenario } of rotate(guarded, round)) {
-          const { cpuUs } = await measure(server, scenario, 0, rate);
-          block.push({ id: server.variant.id, scenario, cpuUs });
+        // Without a bare server there is nothing to add to: the platform has no fixed-rate rows.
+        if (rate === undefined || !running.some((s) => s.variant.platform === platform && s.variant.kind === 'bare')) {
+          continue;
         }
-        const last = await measure(bare, 'repeated', 0, rate);
-        const bareCpuUs = (first.cpuUs + last.cpuUs) / 2;
-        record(bare.variant.id, 'repeated', rate, bareCpuUs, 0);
+        const { bare, bareCpuUs, block } = await measureBlock(platform, round, rate);
+        record(bare!.variant.id, 'repeated', rate, bareCpuUs, 0);
         for (const { id, scenario, cpuUs } of block) record(id, scenario, rate, cpuUs, cpuUs - bareCpuUs);
       }
     }
