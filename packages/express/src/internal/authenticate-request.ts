@@ -23,13 +23,17 @@ export function portcullisOf(req: Request, state: RequestState = requestState(re
 
 /** The framework-free view of an Express request that the core's extractor reads. */
 function toRequestLike(req: Request): HttpRequestLike {
+  const url = req.originalUrl ?? req.url;
   return {
     headers: req.headers,
     // `rawHeaders` is the only place where a second `Authorization` header is still visible.
     rawHeaders: req.rawHeaders,
     method: req.method,
-    url: req.originalUrl ?? req.url,
-    query: req.query,
+    url,
+    // Express 5's `req.query` is a getter that parses the query string again on every read. A
+    // request target without `?` has no query a client could have put a token in, so the parsed
+    // query is read only when there is one (the extractor also reads `url` itself).
+    query: typeof url === 'string' && url.indexOf('?') === -1 ? undefined : req.query,
     body: req.body as unknown,
   };
 }

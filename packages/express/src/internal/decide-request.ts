@@ -3,6 +3,9 @@ import type { Request } from 'express';
 import { auditRequestInfo } from './audit-request-info.js';
 import { requestState } from './request-state.js';
 
+/** The parameters of a route without any: one shared frozen object instead of one per request. */
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+
 /**
  * The decision context of a request: the authenticated principal, the resource loaded earlier by
  * `requireOwnership` (if any), the action (`METHOD /route/pattern`) and, as environment, the
@@ -15,19 +18,22 @@ export function decisionContext<R>(
   info: AuditRequestInfo = auditRequestInfo(req),
 ): DecisionContext<R> {
   const state = requestState(req);
-  const params: Record<string, string> = {};
   // Copy own, string-valued parameters only: the context must not expose prototype tricks.
   const source = (req.params ?? {}) as Record<string, unknown>;
+  let params: Readonly<Record<string, string>> = NO_PARAMS;
   for (const key of Object.keys(source)) {
     const value = source[key];
-    if (typeof value === 'string') params[key] = value;
+    if (typeof value !== 'string') continue;
+    if (params === NO_PARAMS) params = {};
+    (params as Record<string, string>)[key] = value;
   }
-  const context: DecisionContext<R> = {
+  if (params !== NO_PARAMS) Object.freeze(params);
+  const context: { -readonly [K in keyof DecisionContext<R>]: DecisionContext<R>[K] } = {
     principal: auth.principal,
     action: `${info.method ?? ''} ${info.route ?? ''}`.trim(),
-    environment: extra === undefined ? { params: Object.freeze(params) } : { params: Object.freeze(params), ...extra },
-    ...(state.resource !== undefined ? { resource: state.resource.value as R } : {}),
+    environment: extra === undefined ? { params } : { params, ...extra },
   };
+  if (state.resource !== undefined) context.resource = state.resource.value as R;
   return context;
 }
 

@@ -49,22 +49,39 @@ const STATE = Symbol('portcullis.express.request-state');
 
 type Carrier = { [STATE]?: RequestState };
 
+/** How `util.inspect` (console.log, most loggers' pretty printers) shows a request's state. */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * The state object. A class so that every request's state has one shape, and so that printing a
+ * request shows a one-line placeholder instead of the principal and claims it holds.
+ */
+class State implements RequestState {
+  portcullis: Portcullis | undefined = undefined;
+  authentication: RequestState['authentication'] = undefined;
+  auth: AuthContext | undefined = undefined;
+  authenticatedBy: Portcullis | undefined = undefined;
+  resource: RequestState['resource'] = undefined;
+  readonly passes: Pass[] = [];
+  readonly routers: object[] = [];
+
+  [INSPECT](): string {
+    return '[Portcullis request state]';
+  }
+}
+
 /** The adapter state of a request, created on first use. */
 export function requestState(req: object): RequestState {
   const carrier = req as Carrier;
   let state = carrier[STATE];
   if (state === undefined) {
-    state = {
-      portcullis: undefined,
-      authentication: undefined,
-      auth: undefined,
-      authenticatedBy: undefined,
-      resource: undefined,
-      passes: [],
-      routers: [],
-    };
-    // Non-enumerable: it must not show up when an app logs or serialises the request.
-    Object.defineProperty(carrier, STATE, { value: state, enumerable: false, configurable: false, writable: false });
+    // A plain assignment under a module-private symbol, not `Object.defineProperty`: this runs on
+    // every request, and defining a non-enumerable property is a slow path in V8 (measured ≈ 0.3 µs
+    // hot, more in a server). What hiding it bought is kept otherwise: symbol keys never appear in
+    // `JSON.stringify`, `Object.keys` or `for…in`; `util.inspect` shows the placeholder above; and
+    // the state holds no raw token (a request's own `Authorization` header is more sensitive).
+    state = new State();
+    carrier[STATE] = state;
   }
   return state;
 }

@@ -111,4 +111,41 @@ describe('authenticateRequestMaybeSync', () => {
     expect(events.map((e) => [e.decision, e.reason])).toEqual([['deny', 'ERR_MISSING_TOKEN']]);
     expect(req.auth).toBeUndefined();
   });
+
+  it('reads the parsed query only when the request target has one, and refuses a query token either way', async () => {
+    const core = createPortcullis(issuer.verifierOptions());
+    const token = await issuer.token({ sub: 'alice' });
+    // Express 5's req.query is a getter that parses the query string on every read.
+    const withQueryGetter = (url: string, query: Record<string, unknown>): { req: Request; reads: { count: number } } => {
+      const reads = { count: 0 };
+      const req = requestFor(core, `Bearer ${token}`);
+      Object.assign(req, { url, originalUrl: url });
+      Object.defineProperty(req, 'query', {
+        get: () => {
+          reads.count++;
+          return query;
+        },
+      });
+      return { req, reads };
+    };
+
+    const plain = withQueryGetter('/orders', {});
+    await expect(Promise.resolve(authenticateRequestMaybeSync(plain.req))).resolves.toMatchObject({
+      principal: { subject: 'alice' },
+    });
+    expect(plain.reads.count).toBe(0);
+
+    // A query parser that found the parameter (qs turns access_token[]=… into an array): refused.
+    const parsed = withQueryGetter('/orders?access_token[]=x', { access_token: ['x'] });
+    await expect(Promise.resolve().then(() => authenticateRequestMaybeSync(parsed.req))).rejects.toMatchObject({
+      code: 'ERR_INVALID_REQUEST',
+    });
+    expect(parsed.reads.count).toBeGreaterThan(0);
+
+    // The raw target alone is enough to find a query token.
+    const raw = withQueryGetter(`/orders?access_token=${token}`, {});
+    await expect(Promise.resolve().then(() => authenticateRequestMaybeSync(raw.req))).rejects.toMatchObject({
+      code: 'ERR_INVALID_REQUEST',
+    });
+  });
 });
