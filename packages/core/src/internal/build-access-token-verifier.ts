@@ -9,8 +9,7 @@ import type { ClaimRules } from './check-token-claims.js';
 import { deepFreeze } from './deep-freeze.js';
 import { HeaderCache } from './parse-compact-jws.js';
 import type { ResolvedVerifierOptions } from './validate-verifier-options.js';
-import { VerifiedTokenCache } from './verified-token-cache.js';
-import type { VerifiedTokenCacheEntry } from './verified-token-cache.js';
+import { VerifiedTokenCache, VerifiedTokenCacheEntry } from './verified-token-cache.js';
 import { withTokenHash } from './with-token-hash.js';
 import { verifyCompactJwsMaybeSync } from './verify-compact-jws.js';
 import type { VerifiedJwt } from './verify-compact-jws.js';
@@ -175,12 +174,10 @@ export function buildAccessTokenVerifier(
     checkClaimValues(claims, rules);
     checkClaimTimes(claims, nowSeconds, rules);
     const frozenClaims = deepFreeze(claims) as VerifiedToken['claims'];
-    const fresh: VerifiedToken = Object.freeze({ header, claims: frozenClaims, tokenHash, cached: false });
-    const entry: VerifiedTokenCacheEntry = Object.freeze({
-      fresh,
-      hit: Object.freeze({ header, claims: frozenClaims, tokenHash, cached: true }),
+    const entry = new VerifiedTokenCacheEntry(
+      Object.freeze({ header, claims: frozenClaims, tokenHash, cached: false }),
       key,
-    });
+    );
     if (cache !== undefined && started === generation) cache.set(tokenHash, entry);
     return entry;
   }

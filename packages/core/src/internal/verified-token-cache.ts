@@ -1,16 +1,44 @@
 import type { VerifiedToken } from '../token/verified-token.js';
 
-/** One verified token, as two ready-made frozen answers (first verification and cache hit). */
-export interface VerifiedTokenCacheEntry {
-  /** What `verify` returned when the token was checked in full (`cached: false`). */
-  readonly fresh: VerifiedToken;
-  /** What a cache hit returns (`cached: true`); same frozen header and claims. */
-  readonly hit: VerifiedToken;
-  /**
-   * The key the signature was verified with. For key sets that can change (a remote JWKS), a hit
-   * is served only while the current key set still yields this very key for the token's header.
-   */
-  readonly key?: unknown;
+/**
+ * One verified token in the cache: what `verify` returned when the token was checked in full
+ * (`fresh`, `cached: false`), and what a cache hit returns (`hit`, `cached: true`, the same frozen
+ * header and claims).
+ *
+ * One object per verified token, and `hit` made on the first hit only: with many distinct tokens
+ * most entries are never hit (each costs one object less), and the cache's bookkeeping (`stamp`)
+ * lives here instead of in a wrapper.
+ *
+ * @example
+ * ```ts
+ * const entry = new VerifiedTokenCacheEntry(Object.freeze({ header, claims, tokenHash, cached: false }), key);
+ * entry.hit.cached; // true
+ * ```
+ */
+export class VerifiedTokenCacheEntry {
+  /** The cache's clock when this entry last reached the young end (see {@link VerifiedTokenCache.get}). */
+  stamp = 0;
+  #hit: VerifiedToken | undefined;
+
+  constructor(
+    /** What `verify` returned when the token was checked in full (`cached: false`). */
+    readonly fresh: VerifiedToken,
+    /**
+     * The key the signature was verified with. For key sets that can change (a remote JWKS), a hit
+     * is served only while the current key set still yields this very key for the token's header.
+     */
+    readonly key?: unknown,
+  ) {}
+
+  /** What a cache hit returns (`cached: true`): made once, on first use, and frozen. */
+  get hit(): VerifiedToken {
+    let hit = this.#hit;
+    if (hit === undefined) {
+      const { header, claims, tokenHash } = this.fresh;
+      hit = this.#hit = Object.freeze({ header, claims, tokenHash, cached: true });
+    }
+    return hit;
+  }
 }
 
 /**
@@ -31,7 +59,7 @@ export interface VerifiedTokenCacheEntry {
  * ```
  */
 export class VerifiedTokenCache {
-  readonly #entries = new Map<string, Slot>();
+  readonly #entries = new Map<string, VerifiedTokenCacheEntry>();
   readonly #maxEntries: number;
   /** Bumped by every insertion or move to the young end: the position of the young end. */
   #clock = 0;
@@ -48,21 +76,22 @@ export class VerifiedTokenCache {
    * were used since its last use (strict LRU: `maxEntries`; caches under 4 entries are strict).
    */
   get(tokenHash: string): VerifiedTokenCacheEntry | undefined {
-    const slot = this.#entries.get(tokenHash);
-    if (slot === undefined) return undefined;
-    if (this.#clock - slot.stamp > this.#maxEntries >>> 2) {
+    const entry = this.#entries.get(tokenHash);
+    if (entry === undefined) return undefined;
+    if (this.#clock - entry.stamp > this.#maxEntries >>> 2) {
       // Map keeps insertion order: re-inserting moves the entry to the young end.
       this.#entries.delete(tokenHash);
-      this.#entries.set(tokenHash, slot);
-      slot.stamp = ++this.#clock;
+      this.#entries.set(tokenHash, entry);
+      entry.stamp = ++this.#clock;
     }
-    return slot.entry;
+    return entry;
   }
 
   /** Stores an entry, evicting the least recently used ones beyond `maxEntries`. */
   set(tokenHash: string, entry: VerifiedTokenCacheEntry): void {
     this.#entries.delete(tokenHash);
-    this.#entries.set(tokenHash, { entry, stamp: ++this.#clock });
+    entry.stamp = ++this.#clock;
+    this.#entries.set(tokenHash, entry);
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next();
       if (oldest.done === true) break;
@@ -86,10 +115,4 @@ export class VerifiedTokenCache {
   get size(): number {
     return this.#entries.size;
   }
-}
-
-/** An entry and when it last reached the young end (the cache's clock). */
-interface Slot {
-  readonly entry: VerifiedTokenCacheEntry;
-  stamp: number;
 }

@@ -1,12 +1,24 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { VerifiedTokenCache } from '../../src/internal/verified-token-cache.js';
-import type { VerifiedTokenCacheEntry } from '../../src/internal/verified-token-cache.js';
+import { VerifiedTokenCache, VerifiedTokenCacheEntry } from '../../src/internal/verified-token-cache.js';
 
-const entry = (hash: string): VerifiedTokenCacheEntry => {
-  const base = { header: { alg: 'ES256' }, claims: { exp: 1 }, tokenHash: hash };
-  return { fresh: { ...base, cached: false }, hit: { ...base, cached: true } };
-};
+const entry = (hash: string): VerifiedTokenCacheEntry =>
+  new VerifiedTokenCacheEntry(
+    Object.freeze({ header: { alg: 'ES256' }, claims: Object.freeze({ exp: 1 }), tokenHash: hash, cached: false }),
+  );
+
+describe('VerifiedTokenCacheEntry', () => {
+  it('answers a hit with the same frozen header and claims, cached: true, one object for every hit', () => {
+    const e = entry('h');
+    const { hit } = e;
+    expect(hit).toEqual({ header: e.fresh.header, claims: e.fresh.claims, tokenHash: 'h', cached: true });
+    expect(hit.claims).toBe(e.fresh.claims);
+    expect(hit.header).toBe(e.fresh.header);
+    expect(Object.isFrozen(hit)).toBe(true);
+    expect(e.hit).toBe(hit);
+    expect(e.fresh.cached).toBe(false);
+  });
+});
 
 describe('VerifiedTokenCache', () => {
   it('stores, returns, deletes and clears', () => {
