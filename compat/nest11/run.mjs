@@ -1,8 +1,9 @@
 // NestJS 11 compatibility check. @portcullis/nest's peer range admits NestJS 11 and 12; the
 // workspace tests 12. This installs the packed @portcullis/core, nest and testing tarballs with
-// NestJS 11 (and @nestjs/passport 11) in a fresh directory OUTSIDE the workspace — its own
-// node_modules, no lockfile, nothing resolved from the workspace — checks that every @nestjs
-// package is a single 11.x copy, then runs this fixture's `npm test`: tsc over src and test against
+// NestJS 11 (Express and Fastify adapters, @nestjs/passport 11, @nestjs/swagger 11, @nestjs/config 4)
+// in a fresh directory OUTSIDE the workspace — its own node_modules, no lockfile, nothing resolved
+// from the workspace — checks that every @nestjs package is a single 11.x copy (and Fastify the one
+// version platform-fastify pins), then runs this fixture's `npm test`: tsc over src and test against
 // the Nest 11 types, Jest in native ESM (e2e over real HTTP on 127.0.0.1, test/*.e2e.spec.ts), then
 // a CommonJS Nest 11 app that require()s the ESM packages (cjs/cjs-app.cts).
 // The steps shared with examples/nest-orders-testing live in scripts/packed-fixture.mjs.
@@ -27,7 +28,15 @@ const { values: flags } = parseArgs({
   },
 });
 
-const NEST = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/testing', '@nestjs/passport'];
+const NEST = [
+  '@nestjs/common',
+  '@nestjs/core',
+  '@nestjs/platform-express',
+  '@nestjs/platform-fastify',
+  '@nestjs/testing',
+  '@nestjs/passport',
+  '@nestjs/swagger',
+];
 
 /** Every installed copy of `name` under `dir`/node_modules, nested ones included: [path, version][]. */
 function copiesOf(name, dir) {
@@ -60,8 +69,21 @@ runPackedFixture({
       if (copies.length !== 1) fail(`${name}: expected one installed copy, found ${JSON.stringify(copies)}`);
       if (NEST.includes(name) && !copies[0][1].startsWith('11.')) fail(`${name} is ${copies[0][1]}, not NestJS 11`);
     }
+    // One Fastify, the exact version @nestjs/platform-fastify pins; one @nestjs/config (4.x is its NestJS 11 line).
+    const platformFastify = JSON.parse(
+      readFileSync(join(work, 'node_modules', '@nestjs', 'platform-fastify', 'package.json'), 'utf8'),
+    );
+    const others = [
+      ['fastify', (version) => version === platformFastify.dependencies.fastify],
+      ['@nestjs/config', (version) => version.startsWith('4.')],
+    ];
+    for (const [name, expected] of others) {
+      const copies = copiesOf(name, work);
+      if (copies.length !== 1) fail(`${name}: expected one installed copy, found ${JSON.stringify(copies)}`);
+      if (!expected(copies[0][1])) fail(`${name} is ${copies[0][1]}, not the version NestJS 11 needs`);
+    }
     log(
-      `installed: ${NEST.map((name) => `${name}@${copiesOf(name, work)[0][1]}`).join(', ')}; one copy each, no links`,
+      `installed: ${[...NEST, ...others.map(([name]) => name)].map((name) => `${name}@${copiesOf(name, work)[0][1]}`).join(', ')}; one copy each, no links`,
     );
   },
   // `npm test` ran tsc, Jest and the CommonJS app on the pinned Node; the engines floor too on request.

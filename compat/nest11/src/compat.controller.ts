@@ -1,17 +1,17 @@
 import { Controller, Get, Req } from '@nestjs/common';
 import { CurrentPrincipal, Public, Roles, Scopes } from '@portcullis/nest';
 import type { Principal } from '@portcullis/nest';
-import { PRE_AUTHENTICATED } from './pre-auth.middleware.js';
+import { PRE_AUTHENTICATED } from './pre-authenticated.js';
 
 /**
- * | route         | rule                                                           |
- * | ------------- | -------------------------------------------------------------- |
- * | GET /health   | @Public()                                                      |
- * | GET /me       | @Scopes('orders:read') + @CurrentPrincipal()                   |
- * | GET /admin    | @Roles('admin')                                                |
- * | GET /support  | @Roles('support') (admin inherits it)                          |
- * | GET /who-am-i | @Scopes('orders:read'); PreAuthMiddleware authenticated first |
- * | GET /no-rule  | none: the global guard denies it                               |
+ * | route         | rule                                                                |
+ * | ------------- | ------------------------------------------------------------------- |
+ * | GET /health   | @Public()                                                           |
+ * | GET /me       | @Scopes('orders:read') + @CurrentPrincipal()                        |
+ * | GET /admin    | @Roles('admin')                                                     |
+ * | GET /support  | @Roles('support') (admin inherits it)                               |
+ * | GET /who-am-i | @Scopes('orders:read'); PreAuthMiddleware or PreAuthGuard ran first |
+ * | GET /no-rule  | none: the global guard denies it                                    |
  */
 @Controller()
 export class CompatController {
@@ -42,7 +42,7 @@ export class CompatController {
   @Get('who-am-i')
   @Scopes('orders:read')
   whoAmI(@Req() request: object, @CurrentPrincipal() me: Principal) {
-    // The middleware's authenticateRequest ran first; the guard reused its outcome.
+    // A middleware or guard called authenticateRequest first; PortcullisGuard reused its outcome.
     const early = PRE_AUTHENTICATED.get(request);
     return { subject: me.subject, preAuthenticated: early !== undefined, samePrincipal: early?.principal === me };
   }

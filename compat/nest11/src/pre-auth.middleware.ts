@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NestMiddleware } from '@nestjs/common';
 import { authenticateRequest, PORTCULLIS } from '@portcullis/nest';
-import type { AuthContext, Portcullis } from '@portcullis/nest';
-
-/** What the middleware authenticated, per request object (read by CompatController's /who-am-i). */
-export const PRE_AUTHENTICATED = new WeakMap<object, AuthContext>();
+import type { Portcullis } from '@portcullis/nest';
+import { PRE_AUTHENTICATED } from './pre-authenticated.js';
 
 /**
  * Runs before the guards, like a rate limiter keyed on the caller: authenticates with
