@@ -116,7 +116,10 @@ describe('authenticateRequestMaybeSync', () => {
     const core = createPortcullis(issuer.verifierOptions());
     const token = await issuer.token({ sub: 'alice' });
     // Express 5's req.query is a getter that parses the query string on every read.
-    const withQueryGetter = (url: string, query: Record<string, unknown>): { req: Request; reads: { count: number } } => {
+    const withQueryGetter = (
+      url: string,
+      query: Record<string, unknown>,
+    ): { req: Request; reads: { count: number } } => {
       const reads = { count: 0 };
       const req = requestFor(core, `Bearer ${token}`);
       Object.assign(req, { url, originalUrl: url });

@@ -28,12 +28,16 @@ function shape(request: unknown): RequestShape {
 /** The request as core's `HttpRequestLike` (raw headers included, to catch duplicate `Authorization`). */
 export function toHttpRequestLike(request: unknown): HttpRequestLike {
   const r = shape(request);
+  const url = r.originalUrl ?? r.url ?? r.raw?.url;
   return {
     headers: r.headers ?? {},
     rawHeaders: r.rawHeaders ?? r.raw?.rawHeaders,
     method: r.method,
-    url: r.originalUrl ?? r.url ?? r.raw?.url,
-    query: r.query,
+    url,
+    // On Express 5 `query` is a getter that parses the query string again on every read. A request
+    // target without `?` has no query a client could have put a token in, so the parsed query is
+    // read only when there is one (core's extractor also reads `url` itself).
+    query: typeof url === 'string' && url.indexOf('?') === -1 ? undefined : r.query,
     body: r.body,
   };
 }
