@@ -295,7 +295,11 @@ export class PortcullisGuard implements CanActivate {
       action: method && pattern ? `${method} ${pattern}` : this.handlerName(context),
       environment: {
         now: new Date(this.options.now ? this.options.now() : Date.now()),
-        ip: ipOf(request),
+        // Read when a rule asks for it: on Express `req.ip` runs proxy-addr over X-Forwarded-For
+        // on every read, and most routes' rules (scopes, roles) never look at it.
+        get ip(): string | undefined {
+          return ipOf(request);
+        },
         params: (request as { params?: unknown }).params ?? {},
       },
     };

@@ -119,6 +119,22 @@ class ExtraController {
     return { ok: true };
   }
 
+  // The request's IP as rules see it (read lazily by the guard): present, and kept by a spread.
+  @Get('env/loopback')
+  @Policy((ctx) => {
+    const env = { ...ctx.environment };
+    return typeof env['ip'] === 'string' && env['ip'].endsWith('127.0.0.1') && env.now instanceof Date;
+  })
+  loopbackOnly() {
+    this.counter.count++;
+    return { ok: true };
+  }
+
+  @Get('env/not-loopback') @Policy((ctx) => !String(ctx.environment?.['ip']).endsWith('127.0.0.1')) notLoopback() {
+    this.counter.count++;
+    return { ok: true };
+  }
+
   @Get('whoami') @Authenticated() whoami(
     @Req() req: { user?: unknown; portcullis?: { principal: unknown; token?: { tokenHash: string } } },
   ) {
@@ -214,6 +230,17 @@ describe.each(PLATFORMS)('%s', (platform) => {
   });
   afterAll(async () => {
     await started?.close();
+  });
+
+  describe('decision environment', () => {
+    it("gives policies the caller's IP and the time (ip read on demand)", async () => {
+      const token = await tokenFor('alice');
+      expect((await get(`${url}/env/loopback`, token)).status).toBe(200);
+      const before = started.counter.count;
+      const denied = await get(`${url}/env/not-loopback`, token);
+      expect(denied.status).toBe(403);
+      expect(started.counter.count).toBe(before);
+    });
   });
 
   describe('bearer transport (SPEC B1)', () => {
