@@ -17,7 +17,7 @@ import type { AppConfig } from '../../apps/orders-api/src/config/app-config.js';
 import { createOrdersApi } from '../../apps/orders-api/src/create-app.js';
 import { openDatabase } from '../../apps/orders-api/src/database/open-database.js';
 import type { OpenDatabase } from '../../apps/orders-api/src/database/open-database.js';
-import { LogCapture } from './log-capture.js';
+import { LogCapture } from '../../test-support/log-capture.js';
 import { CORS_ORIGIN } from './spec-options.js';
 import type { DownstreamSnapshot, RevocationOps, TargetHandle } from './target-handle.js';
 

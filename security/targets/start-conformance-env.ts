@@ -10,7 +10,7 @@ import { ordersApiWorld, PRINCIPALS, specWorld } from '../corpus/world.js';
 import type { World } from '../corpus/world.js';
 import { startAttackerListener } from '../runner/attacker-listener.js';
 import type { AttackerListener } from '../runner/attacker-listener.js';
-import { LogCapture } from './log-capture.js';
+import { LogCapture } from '../../test-support/log-capture.js';
 import { openMemoryDatabase, startOrdersApiTarget } from './orders-api-target.js';
 import type { OrdersApiTarget } from './orders-api-target.js';
 import { RESOURCE_METADATA } from './spec-options.js';

@@ -20,7 +20,7 @@ import { startAttackerListener } from '../runner/attacker-listener.js';
 import type { AttackerListener } from '../runner/attacker-listener.js';
 import { finalizeRun } from '../runner/report.js';
 import { ResultLog, recordOutcome } from '../runner/results.js';
-import { LogCapture } from '../targets/log-capture.js';
+import { LogCapture } from '../../test-support/log-capture.js';
 import { openMemoryDatabase, startOrdersApiTarget } from '../targets/orders-api-target.js';
 import type { OpenDatabase } from '../targets/orders-api-target.js';
 import { RESOURCE_METADATA } from '../targets/spec-options.js';

@@ -5,7 +5,7 @@ import type { AppConfig, DatabaseConfig } from '../../src/config/app-config.js';
 import type { OpenDatabase } from '../../src/database/open-database.js';
 import { DEFAULT_AUDIENCE } from '../../src/config/app-config.js';
 import { createOrdersApi } from '../../src/create-app.js';
-import type { LogCapture } from './log-capture.js';
+import type { LogCapture } from '../../../../test-support/log-capture.js';
 
 /** A running orders API on 127.0.0.1 with a random port. */
 export interface RunningApi {

@@ -43,7 +43,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { asPrincipal, authorizationMatrix, createTestIssuer } from '@portcullis/testing';
 import type { ExpectedOutcome, MatrixRoute, TestIssuer, TestPrincipal } from '@portcullis/testing';
 import { DEFAULT_AUDIENCE } from '../../../src/config/app-config.js';
-import { LogCapture } from '../../support/log-capture.js';
+import { LogCapture } from '../../../../../test-support/log-capture.js';
 import { PRINCIPALS } from '../../support/principals.js';
 import { startOrdersApi } from '../../support/start-orders-api.js';
 import type { RunningApi } from '../../support/start-orders-api.js';

@@ -26,7 +26,7 @@ import type { TestIssuer, TestPrincipal, TokenClaims, TokenOptions } from '@port
 import request from 'supertest';
 import { DEFAULT_AUDIENCE } from '../../../src/config/app-config.js';
 import { seedOrderId } from '../../../src/database/seed.js';
-import { LogCapture } from '../../support/log-capture.js';
+import { LogCapture } from '../../../../../test-support/log-capture.js';
 import { PRINCIPALS } from '../../support/principals.js';
 import type { PrincipalName } from '../../support/principals.js';
 import { startOrdersApi } from '../../support/start-orders-api.js';

@@ -28,7 +28,7 @@ jest.unstable_mockModule('node:crypto', () => ({
 const { createTestIssuer } = await import('@portcullis/testing');
 const { DEFAULT_AUDIENCE } = await import('../../../src/config/app-config.js');
 const { openDatabase } = await import('../../../src/database/open-database.js');
-const { LogCapture } = await import('../../support/log-capture.js');
+const { LogCapture } = await import('../../../../../test-support/log-capture.js');
 const { PRINCIPALS } = await import('../../support/principals.js');
 const { startOrdersApi } = await import('../../support/start-orders-api.js');
 

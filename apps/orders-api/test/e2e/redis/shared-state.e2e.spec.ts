@@ -8,7 +8,7 @@ import request from 'supertest';
 import { DEFAULT_AUDIENCE } from '../../../src/config/app-config.js';
 import { openDatabase } from '../../../src/database/open-database.js';
 import type { OpenDatabase } from '../../../src/database/open-database.js';
-import { LogCapture } from '../../support/log-capture.js';
+import { LogCapture } from '../../../../../test-support/log-capture.js';
 import { PRINCIPALS } from '../../support/principals.js';
 import { startOrdersApi } from '../../support/start-orders-api.js';
 import type { RunningApi } from '../../support/start-orders-api.js';

@@ -1,8 +1,10 @@
 import { Writable } from 'node:stream';
 
 /**
- * A pino destination that keeps every line written to it, so the runner can look for leaked
- * tokens in the orders API's logs (request logs and `portcullis.decision` audit lines alike).
+ * A pino destination that keeps every line written to it, for assertions on logs: the orders
+ * API's tests and the conformance runner look for leaked tokens in request logs and
+ * `portcullis.decision` audit lines alike. nestjs-pino keeps one request logger per process (the
+ * first app's), so a test file shares one capture between all the apps it starts.
  */
 export class LogCapture extends Writable {
   private readonly chunks: string[] = [];
