@@ -1,4 +1,4 @@
-import { CookieJar } from './cookie-jar.js';
+import { CookieJar } from 'tough-cookie';
 
 /** A `fetch` with the shape of `HttpTrace.fetch`. */
 export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
@@ -16,13 +16,14 @@ const MAX_HOPS = 12;
 const FORM = /<form method="post" action="(\/interaction\/[\w-]+\/(login|confirm))"/;
 
 /**
- * Plays the browser for an authorization request: follows redirects by hand (with a cookie jar),
+ * Plays the browser for an authorization request: follows redirects by hand (with a fresh
+ * tough-cookie jar per call, so cookies are scoped by host, path and expiry as a browser would),
  * fills in the login form with the user's credentials and accepts the consent page, until the
  * auth server redirects to another origin: the client's redirect URI, carrying `code` and `state`.
  * The authorization URL comes from openid-client; only these form posts are plain `fetch`.
  *
  * @throws Error when a page is not what the reference auth server serves (wrong password,
- * unexpected status, too many hops).
+ * unexpected status, too many hops), or when the jar refuses a `Set-Cookie` of the auth server.
  * @example
  * ```ts
  * const callback = await driveLogin(trace.fetch, authorizationUrl, { username: 'alice', password: 'password' });
@@ -34,10 +35,12 @@ export async function driveLogin(fetchFn: FetchLike, authorizationUrl: URL, user
   const origin = authorizationUrl.origin;
   const send = async (url: URL, init: RequestInit): Promise<Response> => {
     const headers = new Headers(init.headers);
-    const cookie = jar.header();
+    const cookie = await jar.getCookieString(url);
     if (cookie !== '') headers.set('cookie', cookie);
     const response = await fetchFn(url, { ...init, headers, redirect: 'manual' });
-    jar.store(response);
+    // Not ignoreError: a cookie the jar refuses (wrong domain, bad Secure or prefix) stops the
+    // demo here, rather than as a puzzling "session not found" page a few hops later.
+    for (const setCookie of response.headers.getSetCookie()) await jar.setCookie(setCookie, url);
     return response;
   };
 

@@ -1,34 +1,12 @@
+import { CookieJar } from 'tough-cookie';
+
 /**
- * A tiny "browser" for the interaction pages: fetch without following redirects, a cookie jar
- * keyed by name (paths ignored: every cookie goes to the one test origin), and a driver that
- * submits the login and consent forms it finds on the pages.
+ * A tiny "browser" for the interaction pages: fetch without following redirects, a tough-cookie
+ * jar (RFC 6265 scoping by host, path, expiry and flags, keyed by the request URL), and a driver
+ * that submits the login and consent forms it finds on the pages.
  */
-export class CookieJar {
-  readonly #cookies = new Map<string, string>();
-
-  store(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';');
-      const eq = pair.indexOf('=');
-      if (eq <= 0) continue;
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expired = attributes.some((a) => {
-        const [key = '', val = ''] = a.split('=');
-        const k = key.trim().toLowerCase();
-        return (k === 'expires' && Date.parse(val) <= Date.now()) || (k === 'max-age' && Number(val) <= 0);
-      });
-      if (expired || value === '') this.#cookies.delete(name);
-      else this.#cookies.set(name, value);
-    }
-  }
-
-  header(): string {
-    return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
-
 export interface Browser {
+  /** The cookies the server set, scoped as a browser would (tough-cookie, in memory). */
   jar: CookieJar;
   /** GET without following redirects, carrying and storing cookies. */
   get(url: URL): Promise<Response>;
@@ -40,10 +18,12 @@ export function newBrowser(): Browser {
   const jar = new CookieJar();
   const send = async (url: URL, init: RequestInit): Promise<Response> => {
     const headers = new Headers(init.headers);
-    const cookie = jar.header();
+    const cookie = await jar.getCookieString(url);
     if (cookie !== '') headers.set('cookie', cookie);
     const response = await fetch(url, { ...init, headers, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
-    jar.store(response);
+    // Not ignoreError: a cookie the jar refuses (wrong domain, bad Secure/prefix) fails the test
+    // here rather than as a confusing "no session" later in the flow.
+    for (const setCookie of response.headers.getSetCookie()) await jar.setCookie(setCookie, url);
     return response;
   };
   return {
