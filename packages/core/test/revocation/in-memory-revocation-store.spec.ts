@@ -190,4 +190,36 @@ describe('InMemoryRevocationStore — options and inputs', () => {
     expect(typeof store.isRevoked(query())).toBe('boolean');
     expect(store.revokeToken('x', Date.now() / 1000 + 60)).toBeUndefined();
   });
+
+  it('fails closed when its clock breaks: a revoked token is never let through', () => {
+    let ms: number = T * 1000;
+    const store = new InMemoryRevocationStore({ now: () => ms });
+    store.revokeToken('jti-1', T + 300);
+    store.revokeSubject('user-bob', T, T + 300);
+    ms = Number.NaN;
+    // NaN would make every entry look expired; the store throws instead (the verifier answers 503).
+    expect(() => store.isRevoked(query())).toThrow(TypeError);
+    expect(() => store.isRevoked(query({ jti: 'jti-9', sub: 'user-bob' }))).toThrow(TypeError);
+    // Nothing was dropped meanwhile.
+    ms = T * 1000;
+    expect(store.isRevoked(query())).toBe(true);
+    expect(store.isRevoked(query({ jti: 'jti-9', sub: 'user-bob' }))).toBe(true);
+  });
+
+  it('does not need the clock for a token it holds nothing about', () => {
+    let reads = 0;
+    const store = new InMemoryRevocationStore({
+      now: () => {
+        reads++;
+        return T * 1000;
+      },
+    });
+    store.revokeToken('jti-1', T + 300);
+    store.revokeSubject('user-bob', T, T + 300);
+    const before = reads;
+    expect(store.isRevoked(query({ jti: 'jti-2', sub: 'user-alice' }))).toBe(false);
+    expect(reads).toBe(before);
+    expect(store.isRevoked(query())).toBe(true);
+    expect(reads).toBe(before + 1);
+  });
 });
