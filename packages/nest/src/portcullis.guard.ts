@@ -92,6 +92,13 @@ export class PortcullisGuard implements CanActivate {
     let auth: GuardAuth | undefined;
     try {
       const req = this.getRequest(context);
+      if (typeof req !== 'object' || req === null) {
+        // An overridden getRequest() that finds nothing is a set-up error, not an anonymous caller:
+        // answered as one (500, logged), never as "no token".
+        throw new PortcullisError('ERR_INTERNAL', {
+          reason: `getRequest() returned no request object for ${this.handlerName(context)}`,
+        });
+      }
       request = req;
       const authenticated = this.authenticate(req, context);
       if (isPromiseLike(authenticated)) {
@@ -249,7 +256,18 @@ export class PortcullisGuard implements CanActivate {
     }
     this.audit({ allowed: false, error: portcullisError, detail: portcullisError.reason }, auth, request);
     const exception = new PortcullisHttpException(this.portcullis.toHttpResponse(portcullisError), portcullisError);
-    setResponseHeaders(this.getResponse(context), exception.headers);
+    let response: unknown;
+    try {
+      response = this.getResponse(context);
+    } catch (failure) {
+      // An overridden getResponse() that throws must not replace the denial with its own error:
+      // the exception still carries the headers for the exception filter to send.
+      this.logger.error(
+        `getResponse() threw while answering a denial of ${this.handlerName(context)}`,
+        failure instanceof Error ? failure.stack : undefined,
+      );
+    }
+    setResponseHeaders(response, exception.headers);
     throw exception;
   }
 

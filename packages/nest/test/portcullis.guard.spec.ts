@@ -102,3 +102,36 @@ describe('unsupported context types', () => {
     });
   });
 });
+
+describe('overridden request/response hooks that fail', () => {
+  it('getRequest() returning nothing is a 500 set-up error, not an anonymous caller', async () => {
+    class LostGuard extends PortcullisGuard {
+      protected override getRequest(): object {
+        return undefined as unknown as object;
+      }
+    }
+    audit.length = 0;
+    const guard = new LostGuard(new Reflector(), portcullis, moduleRef, options);
+    const attempt = Promise.resolve(guard.canActivate(contextOf('http', 'ruled', { headers: {} })));
+    const error = (await attempt.catch((e: unknown) => e)) as PortcullisHttpException;
+    expect(error).toBeInstanceOf(PortcullisHttpException);
+    expect(error.code).toBe('ERR_INTERNAL');
+    expect(error.portcullisError.reason).toContain('getRequest() returned no request object for RpcController.ruled');
+    expect(audit).toEqual([expect.objectContaining({ decision: 'deny', reason: 'ERR_INTERNAL' })]);
+  });
+
+  it('getResponse() throwing while a denial is answered keeps the denial (code, status, challenge)', async () => {
+    class NoResponseGuard extends PortcullisGuard {
+      protected override getResponse(): unknown {
+        throw new Error('no response in this transport');
+      }
+    }
+    const guard = new NoResponseGuard(new Reflector(), portcullis, moduleRef, options);
+    const attempt = Promise.resolve(guard.canActivate(contextOf('http', 'ruled', { headers: {} })));
+    const error = (await attempt.catch((e: unknown) => e)) as PortcullisHttpException;
+    expect(error).toBeInstanceOf(PortcullisHttpException);
+    expect(error.code).toBe('ERR_MISSING_TOKEN');
+    expect(error.getStatus()).toBe(401);
+    expect(error.headers['www-authenticate']).toBe('Bearer realm="orders"');
+  });
+});
