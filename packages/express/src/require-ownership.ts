@@ -12,7 +12,7 @@ import { requestState } from './internal/request-state.js';
  * @example
  * ```ts
  * const options: OwnershipOptions<Order> = {
- *   load: (req) => orders.findById(req.params.id),
+ *   load: (req) => orders.findById(String(req.params.id)),
  *   ownerOf: (order) => order.ownerId,
  *   tenantOf: (order) => order.orgId,
  *   allowRoles: ['support'],
@@ -76,7 +76,7 @@ const NO_OWNER = (): undefined => undefined;
  * @example
  * ```ts
  * const ownOrder = requireOwnership<Order>({
- *   load: (req) => orders.findById(req.params.id),
+ *   load: (req) => orders.findById(String(req.params.id)),
  *   ownerOf: (order) => order.ownerId,
  *   tenantOf: (order) => order.orgId,
  *   allowRoles: ['support'],

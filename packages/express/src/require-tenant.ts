@@ -43,7 +43,7 @@ const REQUEST_TENANT = 'portcullis.express.requestTenant';
  * @example
  * ```ts
  * app.get('/tenants/:tenant/orders', requireScopes('orders:read'), requireTenant('tenant'), list);
- * app.get('/orgs/:org', requireTenant((req) => req.params.org), showOrg);
+ * app.get('/orgs/:org', requireTenant((req) => String(req.params.org)), showOrg);
  * app.get('/orders/:id', ownOrder, requireTenant<Order>({ tenantOf: (o) => o.orgId }), show);
  * ```
  */

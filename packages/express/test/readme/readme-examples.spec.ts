@@ -10,8 +10,8 @@
  * handlers ran.
  *
  * The README's key set URL (https://auth.example.com/jwks) is answered without any network by
- * readme-key-server.ts. The rate-limiting recipe's `express-rate-limit` is not installed in this
- * workspace: its two functions come from a stand-in with the same signatures (see STAND_INS).
+ * readme-key-server.ts. The rate-limiting recipe runs on the real `express-rate-limit` (an exact
+ * devDependency of this package).
  *
  * The README's tables (middleware, options, errors) are compared with the code in
  * readme-tables.spec.ts.
@@ -47,8 +47,8 @@ import { CountingRevocationStore } from '../../../../test-support/counting-revoc
 import { listen } from '../e2e/scenario-app.js';
 import type { RunningServer } from '../e2e/scenario-app.js';
 import { rawRequest, send } from '../support/http.js';
-import { cors } from './cors-stand-in.js';
-import { ipKeyGenerator, rateLimit } from './express-rate-limit-stand-in.js';
+import cors from 'cors';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { ORDER_ROWS, createHandlers, createOrders } from './readme-fixtures.js';
 import type { Order } from './readme-fixtures.js';
 import { README_JWKS_URI, readmeKeyServer } from './readme-key-server.js';
@@ -57,12 +57,6 @@ import { codeTokens, importedNames, regions, typescriptBlocks } from './readme-s
 
 const README_PATH = new URL('../../README.md', import.meta.url);
 const SPEC_PATH = new URL(import.meta.url);
-
-/**
- * Modules a README block imports that this workspace does not install, and the stand-in this file
- * imports the same names from instead.
- */
-const STAND_INS: Readonly<Record<string, string>> = { 'express-rate-limit': './express-rate-limit-stand-in.js' };
 
 // ---------------------------------------------------------------------------------------------
 // What the README's recipes take for granted: the API's identifiers, the gate's options, an app.
@@ -141,8 +135,7 @@ describe('the README and this file agree', () => {
         .reduce((best, next) => (shared(next.tokens) > shared(best.tokens) ? next : best));
       expect(closest).toEqual({ region: closest.region, tokens });
       for (const { module, name } of importedNames(block)) {
-        const from = STAND_INS[module] ?? module;
-        const imported = specImports.some((i) => i.module === from && i.name === name);
+        const imported = specImports.some((i) => i.module === module && i.name === name);
         expect([module, name, imported]).toEqual([module, name, true]);
       }
     },
@@ -153,10 +146,6 @@ describe('the README and this file agree', () => {
     for (const region of specRegions) {
       expect([region.name, shown.includes(JSON.stringify(codeTokens(region.body)))]).toEqual([region.name, true]);
     }
-  });
-
-  it('stands in only for modules that are not installed', async () => {
-    for (const module of Object.keys(STAND_INS)) await expect(import(module)).rejects.toThrow();
   });
 });
 
