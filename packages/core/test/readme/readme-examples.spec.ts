@@ -54,6 +54,7 @@ import { createTestIssuer } from '@portcullis/testing';
 import type { TestIssuer } from '@portcullis/testing';
 import { REMOTE_JWKS_DEFAULTS } from '../../src/internal/jwks-remote-options.js';
 import { validateVerifierOptions } from '../../src/internal/validate-verifier-options.js';
+import { VERIFIER_OPTION_KEYS } from '../../../../test-support/option-keys.js';
 
 const README_PATH = new URL('../../README.md', import.meta.url);
 const SPEC_PATH = new URL(import.meta.url);
@@ -552,29 +553,9 @@ describe('README tables match the code', () => {
   const code = (value: string) => `\`${value}\``;
   const list = (values: readonly string[]) => code(`[${values.map((v) => `'${v}'`).join(', ')}]`);
 
-  // Compile-time exhaustive: a new option without an entry here does not typecheck, and the test
-  // below then requires a README row for it.
-  const VERIFIER_OPTIONS: Record<keyof VerifierOptions, true> = {
-    issuer: true,
-    audience: true,
-    audienceClaim: true,
-    jwksUri: true,
-    remoteJwks: true,
-    jwks: true,
-    keys: true,
-    secret: true,
-    algorithms: true,
-    typ: true,
-    requiredClaims: true,
-    clockTolerance: true,
-    maxTokenAge: true,
-    maxTokenLifetime: true,
-    maxTokenSize: true,
-    cache: true,
-    revocation: true,
-    revocationTimeout: true,
-    now: true,
-  };
+  // Compile-time exhaustive (test-support/option-keys.ts): a new option without an entry there does
+  // not typecheck, and the test below then requires a README row for it.
+  const VERIFIER_OPTIONS = VERIFIER_OPTION_KEYS;
   const REMOTE_OPTIONS: Record<keyof RemoteJwksOptions, true> = {
     timeout: true,
     maxResponseBytes: true,

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import * as core from '@portcullis/core';
-import type { PortcullisErrorCode, PortcullisOptions, VerifierOptions } from '@portcullis/core';
+import type { PortcullisErrorCode } from '@portcullis/core';
 import * as expressPackage from '@portcullis/express';
 import {
   ERROR_CATALOG,
@@ -57,6 +57,7 @@ import { send } from '../support/http.js';
 import { ORDER_ROWS } from './readme-fixtures.js';
 import type { Order } from './readme-fixtures.js';
 import { codeSpans, rowNaming, tableAfter, tableCells } from './readme-tables.js';
+import { PORTCULLIS_OWN_OPTION_KEYS, VERIFIER_OPTION_KEYS } from '../../../../test-support/option-keys.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const coreReadme = readFileSync(new URL('../../../core/README.md', import.meta.url), 'utf8');
@@ -394,38 +395,10 @@ describe('## Middleware', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('## Options', () => {
-  // Compile-time exhaustive: a new option without an entry here does not typecheck, and the tests
-  // below then require a README row for it.
-  const VERIFIER_OPTIONS: Record<keyof VerifierOptions, true> = {
-    issuer: true,
-    audience: true,
-    audienceClaim: true,
-    jwksUri: true,
-    remoteJwks: true,
-    jwks: true,
-    keys: true,
-    secret: true,
-    algorithms: true,
-    typ: true,
-    requiredClaims: true,
-    clockTolerance: true,
-    maxTokenAge: true,
-    maxTokenLifetime: true,
-    maxTokenSize: true,
-    cache: true,
-    revocation: true,
-    revocationTimeout: true,
-    now: true,
-  };
-  const PORTCULLIS_OPTIONS: Record<Exclude<keyof PortcullisOptions, keyof VerifierOptions>, true> = {
-    claims: true,
-    roleHierarchy: true,
-    claimsClientId: true,
-    realm: true,
-    resourceMetadata: true,
-    bearer: true,
-    audit: true,
-  };
+  // Compile-time exhaustive (test-support/option-keys.ts, GATE and ROUTER below): a new option
+  // without an entry does not typecheck, and the tests below then require a README row for it.
+  const VERIFIER_OPTIONS = VERIFIER_OPTION_KEYS;
+  const PORTCULLIS_OPTIONS = PORTCULLIS_OWN_OPTION_KEYS;
   const GATE: Record<keyof GateOptions, true> = { publicPaths: true };
   const ROUTER: Record<keyof PortcullisRouterOptions, true> = {
     portcullis: true,

@@ -74,6 +74,7 @@ import { call, HandlerRuns, readmeTestModule } from './support/readme-app.js';
 import type { Answer } from './support/readme-app.js';
 import { importedNames, namesOfImportLine, regionsOf, tsBlocksOf } from './support/readme-regions.js';
 import { STEP_ONE_OPTIONS } from './support/step-one-options.js';
+import { PORTCULLIS_OWN_OPTION_KEYS, VERIFIER_OPTION_KEYS } from '../../../../test-support/option-keys.js';
 
 /**
  * The rate-limiting example extends @nestjs/throttler's guard. That package is CommonJS and
@@ -1028,32 +1029,8 @@ describe('README tables match the code', () => {
     // Compile-time exhaustive: a new option without an entry here does not typecheck, and the test
     // below then requires a README row for it.
     const OPTIONS: Record<keyof PortcullisModuleOptions | keyof PortcullisModuleExtras, true> = {
-      issuer: true,
-      audience: true,
-      audienceClaim: true,
-      jwksUri: true,
-      remoteJwks: true,
-      jwks: true,
-      keys: true,
-      secret: true,
-      algorithms: true,
-      typ: true,
-      requiredClaims: true,
-      clockTolerance: true,
-      maxTokenAge: true,
-      maxTokenLifetime: true,
-      maxTokenSize: true,
-      cache: true,
-      revocation: true,
-      revocationTimeout: true,
-      now: true,
-      claims: true,
-      roleHierarchy: true,
-      claimsClientId: true,
-      realm: true,
-      resourceMetadata: true,
-      bearer: true,
-      audit: true,
+      ...VERIFIER_OPTION_KEYS,
+      ...PORTCULLIS_OWN_OPTION_KEYS,
       globalGuard: true,
       routesWithoutRules: true,
       swagger: true,
