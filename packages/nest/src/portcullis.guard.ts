@@ -45,10 +45,13 @@ export type GuardAuth = Pick<AuthContext, 'principal'> & Partial<Pick<AuthContex
  * ```ts
  * @Injectable()
  * export class GqlPortcullisGuard extends PortcullisGuard {
+ *   // HTTP routes keep the base behaviour: the subclass replaces the global guard for them too.
  *   protected override getRequest(context: ExecutionContext) {
+ *     if (context.getType<GqlContextType>() !== 'graphql') return super.getRequest(context);
  *     return GqlExecutionContext.create(context).getContext().req;
  *   }
  *   protected override getResponse(context: ExecutionContext) {
+ *     if (context.getType<GqlContextType>() !== 'graphql') return super.getResponse(context);
  *     return GqlExecutionContext.create(context).getContext().res;
  *   }
  * }
