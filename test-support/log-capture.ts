@@ -23,7 +23,8 @@ export class LogCapture extends Writable {
       if (!line.includes('portcullis.decision')) continue;
       try {
         const entry = JSON.parse(line) as Record<string, unknown>;
-        if (entry['msg'] === 'portcullis.decision' && typeof entry['audit'] === 'object') this.audit.push(entry['audit'] as Record<string, unknown>);
+        if (entry['msg'] === 'portcullis.decision' && typeof entry['audit'] === 'object')
+          this.audit.push(entry['audit'] as Record<string, unknown>);
       } catch {
         // not JSON: ignored
       }

@@ -55,6 +55,7 @@ import type { TestIssuer } from '@portcullis/testing';
 import { REMOTE_JWKS_DEFAULTS } from '../../src/internal/jwks-remote-options.js';
 import { validateVerifierOptions } from '../../src/internal/validate-verifier-options.js';
 import { VERIFIER_OPTION_KEYS } from '../../../../test-support/option-keys.js';
+import { dedent, importedNamesOf, regions } from '../../../../test-support/readme-regions.js';
 
 const README_PATH = new URL('../../README.md', import.meta.url);
 const SPEC_PATH = new URL(import.meta.url);
@@ -137,47 +138,8 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('the README and this file agree', () => {
-  interface Region {
-    readonly name: string;
-    readonly body: string;
-  }
-
-  const dedent = (lines: string[]): string => {
-    const indents = lines.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length);
-    const cut = Math.min(...indents);
-    return lines
-      .map((l) => l.slice(cut))
-      .join('\n')
-      .trim();
-  };
-
-  function regions(source: string): Region[] {
-    const found: Region[] = [];
-    const lines = source.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const start = /^\s*\/\/ readme: (\S+)$/.exec(lines[i]!);
-      if (!start) continue;
-      const end = lines.findIndex((l, j) => j > i && /^\s*\/\/ readme-end$/.test(l));
-      found.push({ name: start[1]!, body: dedent(lines.slice(i + 1, end)) });
-      i = end;
-    }
-    return found;
-  }
-
   const IMPORT = /^import (type )?\{([^}]*)\} from '([^']+)';$/;
-  /** `module → names` imported, value or type, by a source text (multi-line imports included). */
-  function importedNames(source: string): Map<string, Set<string>> {
-    const imports = new Map<string, Set<string>>();
-    for (const match of source.matchAll(/^import (?:type )?\{([^}]*)\} from '([^']+)';$/gms)) {
-      const names = imports.get(match[2]!) ?? new Set<string>();
-      for (const name of match[1]!.split(',')) {
-        const clean = name.replace(/^\s*type\s+/, '').trim();
-        if (clean !== '') names.add(clean);
-      }
-      imports.set(match[2]!, names);
-    }
-    return imports;
-  }
+  const importedNames = importedNamesOf;
 
   const readme = readFileSync(README_PATH, 'utf8');
   const spec = readFileSync(SPEC_PATH, 'utf8');

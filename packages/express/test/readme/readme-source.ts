@@ -9,11 +9,8 @@
  */
 import ts from 'typescript';
 
-/** One `// readme: <name>` … `// readme-end` region of a source file, dedented. */
-export interface Region {
-  readonly name: string;
-  readonly body: string;
-}
+export { regions } from '../../../../test-support/readme-regions.js';
+export type { Region } from '../../../../test-support/readme-regions.js';
 
 /** A name a code block imports: `default:<local>` for a default import, else the imported name. */
 export interface ImportedName {
@@ -24,30 +21,6 @@ export interface ImportedName {
 /** The ```ts blocks of a Markdown text, in order. */
 export function typescriptBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
-}
-
-function dedent(lines: readonly string[]): string {
-  const indents = lines.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length);
-  const cut = Math.min(...indents);
-  return lines
-    .map((l) => l.slice(cut))
-    .join('\n')
-    .trim();
-}
-
-/** The regions of a source file; throws on an unterminated or nested region. */
-export function regions(source: string): Region[] {
-  const found: Region[] = [];
-  const lines = source.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const start = /^\s*\/\/ readme: (\S+)$/.exec(lines[i]!);
-    if (!start) continue;
-    const end = lines.findIndex((l, j) => j > i && /^\s*\/\/ readme(-end|: \S+)$/.test(l));
-    if (end === -1 || !/readme-end$/.test(lines[end]!)) throw new Error(`region ${start[1]} has no // readme-end`);
-    found.push({ name: start[1]!, body: dedent(lines.slice(i + 1, end)) });
-    i = end;
-  }
-  return found;
 }
 
 function parse(code: string): ts.SourceFile {

@@ -3,6 +3,9 @@
  * for the README specs of this folder (same rules as packages/core/test/readme).
  */
 import { readFileSync } from 'node:fs';
+import { dedent, importedNamesOf, regions } from '../../../../../test-support/readme-regions.js';
+
+export { dedent };
 
 /** A region of a source file, between `// readme: <name>` and `// readme-end`, dedented. */
 export interface Region {
@@ -19,29 +22,13 @@ export interface ReadmeBlock {
   readonly imports: readonly string[];
 }
 
-/** Removes the common indentation of the non-blank lines, and blank lines around. */
-export function dedent(lines: readonly string[]): string {
-  const indents = lines.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length);
-  const cut = indents.length === 0 ? 0 : Math.min(...indents);
-  return lines
-    .map((l) => l.slice(cut))
-    .join('\n')
-    .trim();
-}
-
 /** The regions of a source file. */
 export function regionsOf(file: URL): Region[] {
-  const found: Region[] = [];
-  const lines = readFileSync(file, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const start = /^\s*\/\/ readme: (\S+)$/.exec(lines[i]!);
-    if (!start) continue;
-    const end = lines.findIndex((l, j) => j > i && /^\s*\/\/ readme-end$/.test(l));
-    if (end === -1) throw new Error(`${file.pathname}: region ${start[1]} has no // readme-end`);
-    found.push({ name: start[1]!, body: dedent(lines.slice(i + 1, end)), file });
-    i = end;
+  try {
+    return regions(readFileSync(file, 'utf8')).map((region) => ({ ...region, file }));
+  } catch (error) {
+    throw new Error(`${file.pathname}: ${(error as Error).message}`, { cause: error });
   }
-  return found;
 }
 
 /**
@@ -61,17 +48,7 @@ export function tsBlocksOf(markdown: string): ReadmeBlock[] {
 
 /** `module → names` a source file imports, value or type (multi-line imports and `type` modifiers included). */
 export function importedNames(file: URL): Map<string, Set<string>> {
-  const imports = new Map<string, Set<string>>();
-  const source = readFileSync(file, 'utf8');
-  for (const match of source.matchAll(/^import (?:type )?\{([^}]*)\} from '([^']+)';$/gms)) {
-    const names = imports.get(match[2]!) ?? new Set<string>();
-    for (const name of match[1]!.split(',')) {
-      const clean = name.replace(/^\s*type\s+/, '').trim();
-      if (clean !== '') names.add(clean);
-    }
-    imports.set(match[2]!, names);
-  }
-  return imports;
+  return importedNamesOf(readFileSync(file, 'utf8'));
 }
 
 const IMPORT_LINE = /^import (type )?\{([^}]*)\} from '([^']+)';$/;
