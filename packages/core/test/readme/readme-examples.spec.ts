@@ -56,6 +56,7 @@ import { REMOTE_JWKS_DEFAULTS } from '../../src/internal/jwks-remote-options.js'
 import { validateVerifierOptions } from '../../src/internal/validate-verifier-options.js';
 import { VERIFIER_OPTION_KEYS } from '../../../../test-support/option-keys.js';
 import { dedent, importedNamesOf, regions } from '../../../../test-support/readme-regions.js';
+import { keySetFetch } from '../../../../test-support/key-set-fetch.js';
 
 const README_PATH = new URL('../../README.md', import.meta.url);
 const SPEC_PATH = new URL(import.meta.url);
@@ -97,16 +98,10 @@ const request = (token: string) => ({ headers: { authorization: `Bearer ${token}
 let issuer: TestIssuer;
 let portcullis: Portcullis;
 let revocation: InMemoryRevocationStore;
-const realFetch = globalThis.fetch;
-
 /** Answers the README's key set URL with the test issuer's public keys; everything else is real. */
-const routedFetch: typeof fetch = async (input, init) => {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  if (url === JWKS_URI) {
-    return new Response(JSON.stringify(issuer.jwks), { status: 200, headers: { 'content-type': 'application/json' } });
-  }
-  return realFetch(input, init);
-};
+const keySets = keySetFetch();
+keySets.serve(JWKS_URI, () => issuer.jwks);
+const realFetch = keySets.realFetch;
 
 function createFromReadme() {
   // readme: getting-started-create
@@ -127,11 +122,11 @@ function createFromReadme() {
 
 beforeAll(async () => {
   issuer = await createTestIssuer({ issuer: ISSUER, audience: AUDIENCE, serve: 'none' });
-  globalThis.fetch = routedFetch;
+  keySets.install();
   ({ portcullis, revocation } = createFromReadme());
 });
 afterAll(async () => {
-  globalThis.fetch = realFetch;
+  keySets.uninstall();
   await issuer.close();
 });
 

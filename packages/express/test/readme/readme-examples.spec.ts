@@ -10,7 +10,7 @@
  * handlers ran.
  *
  * The README's key set URL (https://auth.example.com/jwks) is answered without any network by
- * readme-key-server.ts. The rate-limiting recipe runs on the real `express-rate-limit` (an exact
+ * test-support/key-set-fetch.ts. The rate-limiting recipe runs on the real `express-rate-limit` (an exact
  * devDependency of this package).
  *
  * The README's tables (middleware, options, errors) are compared with the code in
@@ -51,8 +51,7 @@ import cors from 'cors';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { ORDER_ROWS, createHandlers, createOrders } from './readme-fixtures.js';
 import type { Order } from './readme-fixtures.js';
-import { README_JWKS_URI, readmeKeyServer } from './readme-key-server.js';
-import type { ReadmeKeyServer } from './readme-key-server.js';
+import { keySetFetch } from '../../../../test-support/key-set-fetch.js';
 import { codeTokens, importedNames, regions, typescriptBlocks } from './readme-source.js';
 
 const README_PATH = new URL('../../README.md', import.meta.url);
@@ -63,7 +62,7 @@ const SPEC_PATH = new URL(import.meta.url);
 
 const issuer = 'https://auth.example.com';
 const audience = 'https://api.example.com/orders';
-const jwksUri = README_JWKS_URI;
+const jwksUri = 'https://auth.example.com/jwks';
 const options: PortcullisMiddlewareOptions = {
   issuer,
   audience,
@@ -80,7 +79,7 @@ const insufficientScope = (scope: string) =>
 const INVALID_REQUEST = 'Bearer realm="orders", error="invalid_request", error_description="The request is malformed"';
 
 let authServer: TestIssuer;
-let keyServer: ReadmeKeyServer;
+const keyServer = keySetFetch();
 const servers: RunningServer[] = [];
 
 /** Listens on 127.0.0.1 until the end of this file. */
@@ -96,7 +95,7 @@ const tokenOf = (sub: string, claims: TokenClaims = {}) =>
 
 beforeAll(async () => {
   authServer = await createTestIssuer({ issuer, audience, serve: 'none' });
-  keyServer = readmeKeyServer(() => authServer.jwks);
+  keyServer.serve(jwksUri, () => authServer.jwks);
   keyServer.install();
 });
 afterAll(async () => {

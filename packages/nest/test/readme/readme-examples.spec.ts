@@ -75,6 +75,7 @@ import type { Answer } from './support/readme-app.js';
 import { importedNames, namesOfImportLine, regionsOf, tsBlocksOf } from './support/readme-regions.js';
 import { STEP_ONE_OPTIONS } from './support/step-one-options.js';
 import { PORTCULLIS_OWN_OPTION_KEYS, VERIFIER_OPTION_KEYS } from '../../../../test-support/option-keys.js';
+import { keySetFetch } from '../../../../test-support/key-set-fetch.js';
 
 /**
  * The rate-limiting example extends @nestjs/throttler's guard. That package is CommonJS and
@@ -118,22 +119,15 @@ const JWKS_URI = STEP_ONE_OPTIONS.jwksUri;
 // ---------------------------------------------------------------------------------------------
 // Key sets served at the README's URLs, without network.
 
-const realFetch = globalThis.fetch;
-/** Key set URL → the test issuer whose public keys it serves. */
-const keySets = new Map<string, TestIssuer>();
-const routedFetch: typeof fetch = async (input, init) => {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  const issuer = keySets.get(url);
-  if (issuer !== undefined) {
-    return new Response(JSON.stringify(issuer.jwks), { status: 200, headers: { 'content-type': 'application/json' } });
-  }
-  return realFetch(input, init);
-};
+const keySets = keySetFetch();
+/** Every test issuer created for a README URL, to close them at the end. */
+const issuers = new Set<TestIssuer>();
 
 /** A test issuer for `iss`/`aud`, whose keys the router serves at `jwksUri`. */
 async function issuerAt(issuer: string, audience: string, jwksUri: string): Promise<TestIssuer> {
   const created = await createTestIssuer({ issuer, audience, serve: 'none' });
-  keySets.set(jwksUri, created);
+  keySets.serve(jwksUri, () => created.jwks);
+  issuers.add(created);
   return created;
 }
 
@@ -142,7 +136,7 @@ const tokens: Record<string, string> = {};
 const mint = (claims: TokenClaims, options?: TokenOptions) => issuer.token(claims, options);
 
 beforeAll(async () => {
-  globalThis.fetch = routedFetch;
+  keySets.install();
   issuer = await issuerAt(ISSUER, AUDIENCE, JWKS_URI);
   const user = (sub: string, roles: string[], org_id: string | undefined, scope = 'orders:read') =>
     mint({ sub, roles, org_id, scope });
@@ -158,8 +152,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  globalThis.fetch = realFetch;
-  for (const created of new Set(keySets.values())) await created.close();
+  keySets.uninstall();
+  for (const created of issuers) await created.close();
 });
 
 const INSUFFICIENT = ERROR_CATALOG.ERR_INSUFFICIENT_SCOPE.description;

@@ -19,6 +19,7 @@ import { PLATFORMS, startApp } from '../e2e/support/start-app.js';
 import type { Platform, StartedApp } from '../e2e/support/start-app.js';
 import { call, HandlerRuns, readmeTestModule } from './support/readme-app.js';
 import { importedNames, namesOfImportLine, regionsOf, tsBlocksOf } from './support/readme-regions.js';
+import { keySetFetch } from '../../../../test-support/key-set-fetch.js';
 
 const README_PATH = new URL('../../../../README.md', import.meta.url);
 const SPEC_PATH = new URL(import.meta.url);
@@ -80,17 +81,11 @@ describe('the root README’s "## Example" and this file agree', () => {
 
 const JWKS_URI = 'https://id.example.com/jwks';
 let issuer: TestIssuer;
-const realFetch = globalThis.fetch;
-const routedFetch: typeof fetch = async (input, init) => {
-  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  if (url === JWKS_URI) {
-    return new Response(JSON.stringify(issuer.jwks), { status: 200, headers: { 'content-type': 'application/json' } });
-  }
-  return realFetch(input, init);
-};
+const keySets = keySetFetch();
+keySets.serve(JWKS_URI, () => issuer.jwks);
 
 beforeAll(async () => {
-  globalThis.fetch = routedFetch;
+  keySets.install();
   issuer = await createTestIssuer({
     issuer: 'https://id.example.com',
     audience: 'https://api.example.com/orders',
@@ -98,7 +93,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  globalThis.fetch = realFetch;
+  keySets.uninstall();
   await issuer?.close();
 });
 
