@@ -43,13 +43,16 @@ export class PortcullisPassportStrategy extends passport.Strategy {
     const self = this as unknown as passport.StrategyCreatedStatic & this;
     this.portcullis.authenticate(toHttpRequestLike(request)).then(
       (auth) => {
-        setState(request as object, auth, false);
         this.verify(auth, (error, user, info) => {
           if (error) return self.error(error);
           if (!user)
             return self.error(
               PortcullisHttpException.from(new Error('validate() returned no user'), this.portcullis.challenge),
             );
+          // Only now, once validate() accepted the user: a principal stored before would survive a
+          // refusal, and PortcullisRulesGuard (which trusts `request.portcullis` first) would then
+          // allow a caller that validate() refused whenever the AuthGuard lets failures through.
+          setState(request as object, auth, false);
           self.success(user as Express.User, info as object | undefined);
         });
       },

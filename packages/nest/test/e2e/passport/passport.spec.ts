@@ -31,7 +31,7 @@ import {
   Roles,
   Scopes,
 } from '../../../src/index.js';
-import type { AuditEvent, PortcullisModuleOptions, Principal } from '../../../src/index.js';
+import type { AuditEvent, AuthContext, PortcullisModuleOptions, Principal } from '../../../src/index.js';
 import { PortcullisAuthGuard, PortcullisStrategy } from '../../../src/passport/index.js';
 import { HandlerCounter, OrderResolver } from '../support/scenario-app.js';
 import type { Order } from '../support/scenario-app.js';
@@ -202,6 +202,36 @@ describe.each(PLATFORMS)('%s', (platform) => {
         'Bearer realm="orders", error="invalid_token", error_description="The access token expired"',
       );
       expect((await call(`${started.url}/p/orders`, await issuer.token(PRINCIPALS.alice))).status).toBe(200);
+    } finally {
+      await started.close();
+    }
+  });
+
+  it('a user refused by validate() stays refused when an optional AuthGuard lets the request through', async () => {
+    // A common Nest pattern: an AuthGuard whose handleRequest() never throws, so anonymous callers
+    // reach the rules guard (which then answers 401). A token that verified but whose user
+    // validate() refused (a disabled account) must not leave its principal behind for the rules.
+    @Injectable()
+    class OptionalAuthGuard extends AuthGuard('portcullis') {
+      override handleRequest<TUser = unknown>(_error: unknown, user: unknown): TUser {
+        return (user || null) as TUser;
+      }
+    }
+    @Injectable()
+    class RefusingStrategy extends PortcullisStrategy {
+      override validate(auth: AuthContext): Principal {
+        if (auth.principal.subject === 'bob') return null as unknown as Principal; // account disabled
+        return auth.principal;
+      }
+    }
+    const started = await startApp(appModule(controllerGuardedBy(OptionalAuthGuard), RefusingStrategy), platform);
+    try {
+      expect((await call(`${started.url}/p/orders`, await issuer.token(PRINCIPALS.alice))).status).toBe(200);
+      const before = started.counter.count;
+      const refused = await call(`${started.url}/p/orders`, await issuer.token(PRINCIPALS.bob));
+      expect(refused.status).toBe(401);
+      expect(((await refused.json()) as { code: string }).code).toBe('ERR_MISSING_TOKEN');
+      expect(started.counter.count).toBe(before);
     } finally {
       await started.close();
     }
