@@ -30,7 +30,11 @@ interface CachedSet {
  *   the cached set (SPEC 168); known keys keep working until `cacheMaxAge + maxStale`, then 503;
  *   after a failure the key server is not asked again before `cooldown` has passed;
  * - when the key server is failing, a `kid` the cached set does not know gets 503, not 401: the
- *   resource server could not decide whether the key exists (SPEC 165).
+ *   resource server could not decide whether the key exists (SPEC 165);
+ * - a clock that stepped backwards (NTP correction, VM resume) makes the set's age and the time
+ *   since the last fetch negative, i.e. unknown: the set is then neither fresh nor a stale
+ *   fallback, and the cooldown is over. Read as "younger than cacheMaxAge", a negative age would
+ *   keep a removed key verifying (and new kids refused) for as long as the clock stepped back.
  *
  * @example
  * ```ts
@@ -63,7 +67,7 @@ export class RemoteKeyResolver implements KeyResolver {
   getKey(header: { alg: string; kid?: string }): CryptoKey | Promise<CryptoKey> {
     try {
       const set = this.current;
-      if (set !== undefined && this.now() - set.fetchedAt < this.options.cacheMaxAge) {
+      if (set !== undefined && isYounger(this.now() - set.fetchedAt, this.options.cacheMaxAge)) {
         const { alg, kid } = readKeyHeader(header, this.algorithms);
         const selection = set.index.select(alg, kid);
         if (selection.kind === 'found') {
@@ -83,7 +87,7 @@ export class RemoteKeyResolver implements KeyResolver {
     for (;;) {
       const now = this.now();
       const set = this.current;
-      if (set !== undefined && now - set.fetchedAt < this.options.cacheMaxAge) {
+      if (set !== undefined && isYounger(now - set.fetchedAt, this.options.cacheMaxAge)) {
         const selection = set.index.select(alg, kid);
         if (selection.kind === 'found') return this.importKey(set.index, selection.entry, alg);
         if (selection.kind === 'unknown' && !waited) {
@@ -103,7 +107,7 @@ export class RemoteKeyResolver implements KeyResolver {
         waited = await this.awaitFetch();
         continue;
       }
-      if (set !== undefined && now - set.fetchedAt < this.options.cacheMaxAge + this.options.maxStale) {
+      if (set !== undefined && isYounger(now - set.fetchedAt, this.options.cacheMaxAge + this.options.maxStale)) {
         // Stale-if-error: the last good set still decides for the keys it knows.
         const selection = set.index.select(alg, kid);
         if (selection.kind === 'found') return this.importKey(set.index, selection.entry, alg);
@@ -135,17 +139,19 @@ export class RemoteKeyResolver implements KeyResolver {
     const set = this.current;
     if (set === undefined) return { source: 'remote', state: 'unavailable', keyCount: 0 };
     const age = this.now() - set.fetchedAt;
-    const state =
-      age < this.options.cacheMaxAge
-        ? 'fresh'
-        : age < this.options.cacheMaxAge + this.options.maxStale
-          ? 'stale'
-          : 'unavailable';
+    const state = isYounger(age, this.options.cacheMaxAge)
+      ? 'fresh'
+      : isYounger(age, this.options.cacheMaxAge + this.options.maxStale)
+        ? 'stale'
+        : 'unavailable';
     return { source: 'remote', state, keyCount: set.index.usableCount, fetchedAt: set.fetchedAt };
   }
 
   private cooldownOver(now: number): boolean {
-    return this.lastFetchAt === undefined || now - this.lastFetchAt >= this.options.cooldown;
+    if (this.lastFetchAt === undefined) return true;
+    const since = now - this.lastFetchAt;
+    // A negative interval means the clock stepped back: the cooldown cannot be measured, so it is over.
+    return since < 0 || since >= this.options.cooldown;
   }
 
   /**
@@ -202,4 +208,9 @@ export class RemoteKeyResolver implements KeyResolver {
     const waitMs = this.lastFetchAt === undefined ? 0 : this.lastFetchAt + this.options.cooldown - now;
     return keysUnavailable(waitMs / 1000, reason, this.lastFailure);
   }
+}
+
+/** Whether an age in ms is known (not negative: the clock did not step back) and under `limit`. */
+function isYounger(age: number, limit: number): boolean {
+  return age >= 0 && age < limit;
 }

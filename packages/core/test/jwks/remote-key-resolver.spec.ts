@@ -258,6 +258,47 @@ describe('remote key set: rotation (SPEC 174, 175)', () => {
   });
 });
 
+describe('remote key set: a clock that steps backwards (NTP correction, VM resume)', () => {
+  // The age of the cached set is `now() - fetchedAt`. After the wall clock steps back, that age is
+  // negative: it must not read as "fresh for another hour" (a removed key would keep verifying
+  // long past cacheMaxAge, and new kids would be refused because the cooldown never ends).
+  it('175: a removed key stops verifying at the next lookup, not cacheMaxAge after the clock caught up', async () => {
+    const iss = await startIssuer();
+    const resolver = remoteResolver(iss);
+    const token = await iss.token();
+    await verify(resolver, token);
+    iss.removeKey('es256-1');
+
+    iss.clock.advance(-3600);
+    await expectCode(verify(resolver, token), 'ERR_KEY_NOT_FOUND');
+    expect(iss.jwksServer.fetchCount).toBe(2);
+    expect(resolver.status().state).toBe('fresh');
+  });
+
+  it('174: a new kid is fetched after the clock stepped back, without waiting an hour of cooldown', async () => {
+    const iss = await startIssuer();
+    const resolver = remoteResolver(iss);
+    await verify(resolver, await iss.token());
+    iss.clock.advance(-3600);
+    const kid = await iss.addKey('ES256');
+    await verify(resolver, await iss.token({}, { kid }));
+    expect(iss.jwksServer.fetchCount).toBe(2);
+  });
+
+  it('166: a set of unknown age is not used as a stale fallback while the key server fails (503)', async () => {
+    const iss = await startIssuer();
+    const resolver = remoteResolver(iss);
+    const token = await iss.token();
+    await verify(resolver, token);
+    iss.jwksServer.mode('down');
+
+    iss.clock.advance(-3600);
+    await expectCode(verify(resolver, token), 'ERR_KEYS_UNAVAILABLE');
+    expect(resolver.status().state).toBe('unavailable');
+    expect(iss.jwksServer.fetchCount).toBe(2);
+  });
+});
+
 describe('remote key set: unknown kid (SPEC 64, 105)', () => {
   it('refetches at most once per cooldown, whatever the number of random kids', async () => {
     const iss = await startIssuer();

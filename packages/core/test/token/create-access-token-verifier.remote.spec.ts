@@ -59,6 +59,20 @@ describe('createAccessTokenVerifier over a served JWKS', () => {
     await expect(verifier.verify(token)).resolves.toMatchObject({ cached: true });
   });
 
+  it('case 175: a cached token whose key was removed is not served on after the wall clock steps back', async () => {
+    const verifier = createAccessTokenVerifier({ ...issuer.verifierOptions(), remoteJwks: { cacheMaxAge: 60_000 } });
+    const kid = await issuer.addKey('ES256');
+    const nowS = Math.floor(T_FIXED / 1000);
+    // Issued two hours ago, valid for one more: still valid after the clock steps back an hour.
+    const token = await issuer.token({ iat: nowS - 7200, exp: nowS + 3600 }, { kid });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ cached: false });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ cached: true });
+
+    issuer.removeKey(kid);
+    issuer.clock.advance(-3600); // NTP steps the clock back: the key set's age is unknown now
+    await expectCode(verifier.verify(token), 'ERR_KEY_NOT_FOUND');
+  });
+
   it('case 105: 1 000 concurrent tokens with fresh random kids → all 401, at most one extra key-set fetch', async () => {
     const verifier = createAccessTokenVerifier(issuer.verifierOptions());
     await verifier.verify(await issuer.token());
