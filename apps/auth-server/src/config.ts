@@ -57,6 +57,12 @@ export interface AuthServerConfig {
   clientSecrets: ClientSecrets;
 }
 
+/**
+ * Shortest secret accepted with `NODE_ENV=production`, in characters (32 base64url characters
+ * carry 192 bits): a client secret or cookie key that short can be guessed offline.
+ */
+export const MIN_PRODUCTION_SECRET_LENGTH = 32;
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
@@ -73,8 +79,9 @@ type Env = Readonly<Record<string, string | undefined>>;
  * | `COOKIE_KEYS` | random per start (comma-separated list) |
  * | `ORDERS_BACKOFFICE_CLIENT_SECRET`, `FULFILMENT_SERVICE_CLIENT_SECRET` | DEV ONLY constants |
  *
- * With `NODE_ENV=production` the DEV ONLY secrets and random cookie keys are refused, and the
- * DEV ONLY `short-lived-service` client (tokens that expire in seconds, for the demo) does not exist.
+ * With `NODE_ENV=production` the DEV ONLY secrets, random cookie keys and any client secret or
+ * cookie key shorter than {@link MIN_PRODUCTION_SECRET_LENGTH} characters are refused, and the DEV ONLY
+ * `short-lived-service` client (tokens that expire in seconds, for the demo) does not exist.
  *
  * @throws TypeError when a value is malformed, saying which variable and what is expected.
  * @example
@@ -102,6 +109,13 @@ export function loadConfig(env: Env): AuthServerConfig {
     if (production) throw new TypeError('COOKIE_KEYS must be set (comma-separated secrets) when NODE_ENV=production');
     cookieKeys.push(randomCookieKey());
   }
+  if (production && cookieKeys.some((key) => key.length < MIN_PRODUCTION_SECRET_LENGTH)) {
+    // Weak keys let anyone forge oidc-provider's signed session and interaction cookies.
+    throw new TypeError(
+      `COOKIE_KEYS: every key must have at least ${MIN_PRODUCTION_SECRET_LENGTH} characters when NODE_ENV=production ` +
+        '(e.g. openssl rand -base64 32)',
+    );
+  }
 
   const clientSecrets: ClientSecrets = {
     ordersBackoffice: nonEmpty(env['ORDERS_BACKOFFICE_CLIENT_SECRET']) ?? DEV_CLIENT_SECRETS.ordersBackoffice,
@@ -117,6 +131,19 @@ export function loadConfig(env: Env): AuthServerConfig {
     throw new TypeError(
       'ORDERS_BACKOFFICE_CLIENT_SECRET and FULFILMENT_SERVICE_CLIENT_SECRET must be set when NODE_ENV=production',
     );
+  }
+  if (production) {
+    // A short secret set "just to start" would be as guessable as the DEV ONLY one it replaces.
+    const weak = [
+      ['ORDERS_BACKOFFICE_CLIENT_SECRET', clientSecrets.ordersBackoffice],
+      ['FULFILMENT_SERVICE_CLIENT_SECRET', clientSecrets.fulfilmentService],
+    ].filter(([, secret]) => secret!.length < MIN_PRODUCTION_SECRET_LENGTH);
+    if (weak.length > 0) {
+      throw new TypeError(
+        `${weak.map(([name]) => name).join(' and ')} must have at least ${MIN_PRODUCTION_SECRET_LENGTH} characters ` +
+          'when NODE_ENV=production (e.g. openssl rand -base64 32)',
+      );
+    }
   }
 
   return {

@@ -74,19 +74,40 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  const strong = (c: string) => c.repeat(32);
+
   it('refuses the DEV ONLY secrets and random cookie keys when NODE_ENV=production', () => {
-    const secrets = { ORDERS_BACKOFFICE_CLIENT_SECRET: 'b', FULFILMENT_SERVICE_CLIENT_SECRET: 'f' };
+    const secrets = { ORDERS_BACKOFFICE_CLIENT_SECRET: strong('b'), FULFILMENT_SERVICE_CLIENT_SECRET: strong('f') };
+    const cookieKeys = strong('k');
     expect(() => loadConfig({ NODE_ENV: 'production', ...secrets })).toThrow(/COOKIE_KEYS/);
-    expect(() => loadConfig({ NODE_ENV: 'production', COOKIE_KEYS: 'k' })).toThrow(/CLIENT_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', COOKIE_KEYS: cookieKeys })).toThrow(/CLIENT_SECRET/);
     expect(() =>
-      loadConfig({ NODE_ENV: 'production', COOKIE_KEYS: 'k', ORDERS_BACKOFFICE_CLIENT_SECRET: 'b' }),
+      loadConfig({ NODE_ENV: 'production', COOKIE_KEYS: cookieKeys, ORDERS_BACKOFFICE_CLIENT_SECRET: strong('b') }),
     ).toThrow(/CLIENT_SECRET/);
     // toEqual would accept `shortLivedService: undefined`; the key itself must be absent.
-    const production = loadConfig({ NODE_ENV: 'production', COOKIE_KEYS: 'k', ...secrets }).clientSecrets;
+    const production = loadConfig({ NODE_ENV: 'production', COOKIE_KEYS: cookieKeys, ...secrets }).clientSecrets;
     expect(Object.entries(production)).toEqual([
-      ['ordersBackoffice', 'b'],
-      ['fulfilmentService', 'f'],
+      ['ordersBackoffice', strong('b')],
+      ['fulfilmentService', strong('f')],
     ]);
+  });
+
+  it.each([
+    ['a short client secret', { ORDERS_BACKOFFICE_CLIENT_SECRET: 'b' }, /ORDERS_BACKOFFICE_CLIENT_SECRET/],
+    ['another short client secret', { FULFILMENT_SERVICE_CLIENT_SECRET: 'secret' }, /FULFILMENT_SERVICE_CLIENT_SECRET/],
+    ['a short cookie key', { COOKIE_KEYS: 'k' }, /COOKIE_KEYS/],
+    ['one short cookie key among strong ones', { COOKIE_KEYS: `${'k'.repeat(32)},short` }, /COOKIE_KEYS/],
+  ])('refuses %s when NODE_ENV=production, without echoing it', (_name, weak, message) => {
+    const env = {
+      NODE_ENV: 'production',
+      COOKIE_KEYS: strong('k'),
+      ORDERS_BACKOFFICE_CLIENT_SECRET: strong('b'),
+      FULFILMENT_SERVICE_CLIENT_SECRET: strong('f'),
+      ...weak,
+    };
+    expect(() => loadConfig(env)).toThrow(TypeError);
+    expect(() => loadConfig(env)).toThrow(message);
+    expect(() => loadConfig(env)).not.toThrow(/: (b|secret|k|short)\b/);
   });
 
   it('registers the DEV ONLY short-lived-service client outside production only', () => {
