@@ -123,8 +123,8 @@ export class InMemoryRevocationStore implements RevocationStore {
   }
 
   /**
-   * Revokes every token of `sub` with `iat <= issuedAtOrBefore` (inclusive: `iat` has whole
-   * seconds, so a token issued in the revocation second is revoked too). The entry is kept until
+   * Revokes every token of `sub` with `⌊iat⌋ <= issuedAtOrBefore` (inclusive and by whole second:
+   * a token issued in the revocation second is revoked too, even when its `iat` has a fraction). The entry is kept until
    * `retainUntil` (plus leeway), when no such token can still be valid.
    */
   revokeSubject(sub: string, issuedAtOrBefore: number, retainUntil: number): void {
@@ -170,7 +170,9 @@ export class InMemoryRevocationStore implements RevocationStore {
         } else {
           // A token without a usable `iat` cannot be proven newer than the cut-off: revoked.
           if (typeof iat !== 'number' || !Number.isFinite(iat)) return true;
-          if (iat <= entry[0]) return true;
+          // Compared by whole second: `iat` may carry a fraction (RFC 7519 §2), and a token issued at
+          // T + 0.4 is "issued in the revocation second" T as much as one whose `iat` says T.
+          if (Math.floor(iat) <= entry[0]) return true;
         }
       }
     }

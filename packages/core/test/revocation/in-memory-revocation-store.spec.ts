@@ -136,6 +136,18 @@ describe('InMemoryRevocationStore — subject (SPEC 131)', () => {
     expect(store.isRevoked(query({ jti: 'd', sub: 'user-bob', iat: T - 100 }))).toBe(false);
   });
 
+  it('revokes a token with a fractional iat in the revocation second (NumericDate may be non-integer)', () => {
+    // RFC 7519 §2 lets `iat` carry fractions. The documented call floors the cut-off to the second
+    // (`revokeSubject(sub, Math.floor(Date.now() / 1000), …)`): a token issued at T + 0.4, before a
+    // revocation made at T + 0.7, must be revoked like one whose `iat` says T.
+    const store = new InMemoryRevocationStore({ now: clockAt(T).now });
+    store.revokeSubject('user-alice', T, T + 3600);
+    expect(store.isRevoked(query({ iat: T + 0.4 }))).toBe(true);
+    expect(store.isRevoked(query({ iat: T + 0.999 }))).toBe(true);
+    expect(store.isRevoked(query({ iat: T + 1 }))).toBe(false);
+    expect(store.isRevoked(query({ iat: T + 1.5 }))).toBe(false);
+  });
+
   it('fails closed on a token without a usable iat', () => {
     const store = new InMemoryRevocationStore({ now: clockAt(T).now });
     store.revokeSubject('user-alice', T, T + 3600);
