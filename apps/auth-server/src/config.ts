@@ -55,6 +55,13 @@ export interface AuthServerConfig {
   cookieKeys: string[];
   /** Secrets of the confidential clients. */
   clientSecrets: ClientSecrets;
+  /**
+   * Whether the seeded DEV ONLY users can sign in on the login page. Their password is public
+   * (`password`, in this repository), so {@link loadConfig} turns this off with `NODE_ENV=production`:
+   * the login page then refuses every sign-in, and only the client credentials grant works.
+   * Default `true`.
+   */
+  devUserSignIn?: boolean | undefined;
 }
 
 /**
@@ -80,8 +87,9 @@ type Env = Readonly<Record<string, string | undefined>>;
  * | `ORDERS_BACKOFFICE_CLIENT_SECRET`, `FULFILMENT_SERVICE_CLIENT_SECRET` | DEV ONLY constants |
  *
  * With `NODE_ENV=production` the DEV ONLY secrets, random cookie keys and any client secret or
- * cookie key shorter than {@link MIN_PRODUCTION_SECRET_LENGTH} characters are refused, and the DEV ONLY
- * `short-lived-service` client (tokens that expire in seconds, for the demo) does not exist.
+ * cookie key shorter than {@link MIN_PRODUCTION_SECRET_LENGTH} characters are refused, the DEV ONLY
+ * `short-lived-service` client (tokens that expire in seconds, for the demo) does not exist, and
+ * the DEV ONLY users (public password) cannot sign in.
  *
  * @throws TypeError when a value is malformed, saying which variable and what is expected.
  * @example
@@ -155,6 +163,7 @@ export function loadConfig(env: Env): AuthServerConfig {
     keysFile: keysFileFromEnv(env),
     cookieKeys,
     clientSecrets,
+    devUserSignIn: !production,
   };
 }
 

@@ -88,7 +88,7 @@ export function createAuthServer(config: AuthServerConfig, logger: AuthServerLog
           clientSecrets: config.clientSecrets,
         }),
       );
-      provider.use(interactionRoutes(provider));
+      provider.use(interactionRoutes(provider, { userSignIn: config.devUserSignIn !== false }));
       provider.on('server_error', (_ctx: unknown, error: unknown) => {
         logger.error(`auth-server: server_error: ${error instanceof Error ? error.message : 'unknown error'}`);
       });

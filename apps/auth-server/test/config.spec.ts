@@ -110,6 +110,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).not.toThrow(/: (b|secret|k|short)\b/);
   });
 
+  it('turns the sign-in of the DEV ONLY users (public password) off when NODE_ENV=production', () => {
+    expect(loadConfig({}).devUserSignIn).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development' }).devUserSignIn).toBe(true);
+    const production = loadConfig({
+      NODE_ENV: 'production',
+      COOKIE_KEYS: strong('k'),
+      ORDERS_BACKOFFICE_CLIENT_SECRET: strong('b'),
+      FULFILMENT_SERVICE_CLIENT_SECRET: strong('f'),
+    });
+    expect(production.devUserSignIn).toBe(false);
+  });
+
   it('registers the DEV ONLY short-lived-service client outside production only', () => {
     expect(loadConfig({}).clientSecrets.shortLivedService).toBe(DEV_CLIENT_SECRETS.shortLivedService);
     expect(loadConfig({ NODE_ENV: 'development' }).clientSecrets.shortLivedService).toBe(

@@ -15,6 +15,18 @@ const ROUTE = /^\/interaction\/([\w-]{1,64})(?:\/(login|confirm|abort))?$/;
 /** Largest form body accepted on the interaction pages. */
 const MAX_FORM_BYTES = 8 * 1024;
 
+/** Options of {@link interactionRoutes}. */
+export interface InteractionRoutesOptions {
+  /**
+   * Whether the seeded DEV ONLY users (public password) can sign in. When `false` the login page
+   * and the login form answer 403 and nobody is logged in. @default true
+   */
+  userSignIn?: boolean;
+}
+
+/** Shown instead of the login form when {@link InteractionRoutesOptions.userSignIn} is off. */
+const SIGN_IN_DISABLED = 'sign-in is disabled: the DEV ONLY users have a public password (NODE_ENV=production)';
+
 /**
  * The login and consent pages for the seeded DEV ONLY users, on oidc-provider's interaction API.
  * Mount with `provider.use(interactionRoutes(provider))`; other paths fall through.
@@ -30,7 +42,8 @@ const MAX_FORM_BYTES = 8 * 1024;
  * @example
  * provider.use(interactionRoutes(provider));
  */
-export function interactionRoutes(provider: Provider): ProviderMiddleware {
+export function interactionRoutes(provider: Provider, options: InteractionRoutesOptions = {}): ProviderMiddleware {
+  const userSignIn = options.userSignIn !== false;
   return async (ctx, next) => {
     const match = ROUTE.exec(ctx.path);
     if (match === null) return next();
@@ -52,6 +65,10 @@ export function interactionRoutes(provider: Provider): ProviderMiddleware {
       const interaction = await provider.interactionDetails(ctx.req, ctx.res);
       if (interaction.uid !== uid) {
         return renderError(ctx, 400, 'invalid_request', 'interaction does not match this browser session');
+      }
+
+      if (!userSignIn && interaction.prompt.name === 'login' && (action === undefined || action === 'login')) {
+        return renderError(ctx, 403, 'access_denied', SIGN_IN_DISABLED);
       }
 
       switch (action) {

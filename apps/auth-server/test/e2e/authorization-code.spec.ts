@@ -213,6 +213,33 @@ describe('authorization code + PKCE', () => {
     expect((await verify(tokens.access_token)).payload).toMatchObject({ sub: 'carol', org_id: 'globex' });
   });
 
+  it('does not sign the DEV ONLY users in when their sign-in is off (NODE_ENV=production)', async () => {
+    const production = await startAuthServer({ devUserSignIn: false });
+    try {
+      const config = await production.clientConfig('orders-web');
+      const prepared = await prepareAuthorization(config, { scope: 'orders:read' });
+      const browser = newBrowser();
+      const start = await browser.get(prepared.url);
+      const loginPage = new URL(start.headers.get('location')!, prepared.url);
+      const shown = await browser.get(loginPage);
+      expect(shown.status).toBe(403);
+      const page = await shown.text();
+      expect(page).toContain('sign-in is disabled');
+      expect(page).not.toContain('name="password"');
+
+      // Posting the public password anyway does not log anyone in.
+      const uid = /\/interaction\/([\w-]+)$/.exec(loginPage.pathname)![1]!;
+      const posted = await browser.post(new URL(`/interaction/${uid}/login`, prepared.url), {
+        username: 'ada',
+        password: 'password',
+      });
+      expect(posted.status).toBe(403);
+      expect(posted.headers.get('location')).toBeNull();
+    } finally {
+      await production.stop();
+    }
+  });
+
   it('ends the request with access_denied when the user denies consent', async () => {
     const prepared = await prepareAuthorization(web, { scope: 'orders:read' });
     const browser = newBrowser();
