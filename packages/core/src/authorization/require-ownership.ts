@@ -56,7 +56,7 @@ export interface OwnershipRuleOptions<R = unknown> {
  *    see. Owners are users: ownership compares (kind, subject), so a client whose id equals a
  *    user's `sub` is not that user (SPEC 125, 126).
  * 2. `tenantOf` set and the principal has no tenant → `ERR_FORBIDDEN` (SPEC 92).
- * 3. No resource (`undefined`) → `ERR_NOT_FOUND`.
+ * 3. No resource (`undefined`, or `null` as many repositories answer) → `ERR_NOT_FOUND`.
  * 4. `tenantOf` set and the resource's tenant differs (exact compare) → `ERR_NOT_FOUND`.
  * 5. Allowed client, or a role in `allowRoles` → allow.
  * 6. `ownerOf(resource) === identityOf(principal)` → allow; else `ERR_NOT_FOUND`.
@@ -122,7 +122,10 @@ export function requireOwnership<R = unknown>(options: OwnershipRuleOptions<R>):
     const caller = callerCheck(principal);
     if (typeof caller === 'object') return caller;
     const mine = caller;
-    if (resource === undefined) return deny('ERR_NOT_FOUND', `${description}: no resource`);
+    // `null` is "not found" too (TypeORM, Prisma, node-postgres rows …): `ownerOf`/`tenantOf` are
+    // never called with it, since one that throws would answer 500 where a resource of someone
+    // else answers 404 — an existence oracle (SPEC 114).
+    if (resource === undefined || resource === null) return deny('ERR_NOT_FOUND', `${description}: no resource`);
     if (tenantOf) {
       const theirs = asTenant(tenantOf(resource));
       if (theirs === undefined || !sameTenant(mine as string, theirs)) {

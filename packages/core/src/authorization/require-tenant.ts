@@ -18,7 +18,8 @@ import type { DecisionContext, Rule } from './rule.js';
  */
 export interface TenantRuleOptions<R = unknown> {
   /**
-   * Tenant of the loaded resource. A missing resource (`undefined`) is denied with `ERR_NOT_FOUND`.
+   * Tenant of the loaded resource. A missing resource (`undefined` or `null`) is denied with
+   * `ERR_NOT_FOUND`, without calling `tenantOf`.
    */
   readonly tenantOf?: (resource: R) => string | undefined;
   /**
@@ -42,7 +43,7 @@ export interface TenantRuleOptions<R = unknown> {
  * request. Order of checks, and why:
  * 1. The principal has no tenant → `ERR_FORBIDDEN` (SPEC 92: deny by default). This depends on the
  *    caller only, so it reveals nothing about the resource.
- * 2. (`tenantOf`) No resource → `ERR_NOT_FOUND`.
+ * 2. (`tenantOf`) No resource (`undefined` or `null`) → `ERR_NOT_FOUND`.
  * 3. The tenants differ, or the resource/request has no tenant → `onMismatch`.
  *
  * Comparison is exact (no Unicode normalisation, no case folding — SPEC 93).
@@ -90,7 +91,10 @@ export function requireTenant<R = unknown>(options: TenantRuleOptions<R>): Rule<
   return makeRule<R>('tenant', description, (context) => {
     const mine = principalTenant(context.principal as Principal);
     if (mine === undefined) return deny('ERR_FORBIDDEN', `${description}: principal has no tenant`);
-    if (tenantOf && context.resource === undefined) return deny('ERR_NOT_FOUND', `${description}: no resource`);
+    // `null` is "not found" too: `tenantOf` never sees it (a throw would answer 500, not 404).
+    if (tenantOf && (context.resource === undefined || context.resource === null)) {
+      return deny('ERR_NOT_FOUND', `${description}: no resource`);
+    }
     const theirs = asTenant(targetTenant(context));
     if (theirs === undefined) return deny(mismatchCode, `${description}: target has no tenant`);
     if (!sameTenant(mine, theirs)) return deny(mismatchCode, `${description}: tenant mismatch`);

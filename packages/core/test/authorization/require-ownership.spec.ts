@@ -60,6 +60,28 @@ describe('requireOwnership', () => {
     expect(absent.reason).toBe('ERR_NOT_FOUND');
   });
 
+  it('treats a null resource (an ORM\'s "not found") as absent: the same 404, never a 500 oracle (SPEC 114)', () => {
+    // Repositories commonly answer null for a missing row (TypeORM findOneBy, Prisma findUnique).
+    // ownerOf/tenantOf written for the resource type must never be called with it: a TypeError
+    // there would answer 500 for "absent" and 404 for "not yours", an existence oracle.
+    const strict = requireOwnership<Order>({
+      ownerOf: (o) => o.ownerId,
+      tenantOf: (o) => o.orgId,
+      allowRoles: ['support'],
+    });
+    const noTenants = requireOwnership<Order>({ ownerOf: (o) => o.ownerId, allowRoles: ['support'] });
+    const absent = null as unknown as Order;
+    for (const rule of [strict, noTenants]) {
+      const notYours = decide(rule, { principal: alice, resource: load('o-b1') as Order }) as Deny;
+      for (const principal of [alice, sam]) {
+        const d = decide(rule, { principal, resource: absent }) as Deny;
+        expect(d.allowed).toBe(false);
+        expect(d.reason).toBe('ERR_NOT_FOUND');
+        expect(toHttpResponse(d.error)).toEqual(toHttpResponse(notYours.error));
+      }
+    }
+  });
+
   it('owner id comes from the stored resource, never from the input (SPEC 115)', () => {
     // alice asks for bob's orders with ?ownerId=user-bob: the rule only looks at the loaded resource.
     const d = decide(ownerOnly, {

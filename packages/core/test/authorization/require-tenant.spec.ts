@@ -32,6 +32,15 @@ describe('requireTenant — resource form', () => {
     expect(missing.error.message).toBe(other.error.message);
   });
 
+  it('treats a null resource (an ORM\'s "not found") as absent: 404 like another tenant\'s, never a 500', () => {
+    const strict = requireTenant<Order>({ tenantOf: (o) => o.orgId });
+    const missing = decide(strict, { principal: carol, resource: null as unknown as Order }) as Deny;
+    const other = decide(strict, { principal: carol, resource: load('o-a1') as Order }) as Deny;
+    expect(missing.reason).toBe('ERR_NOT_FOUND');
+    expect(missing.error.status).toBe(other.error.status);
+    expect(missing.error.message).toBe(other.error.message);
+  });
+
   it('denies a principal without tenant with ERR_FORBIDDEN, before looking at the resource (SPEC 92)', () => {
     expect((decide(byResource, { principal: noTenant, resource: load('o-a1') }) as Deny).reason).toBe('ERR_FORBIDDEN');
     expect((decide(byResource, { principal: noTenant, resource: undefined }) as Deny).reason).toBe('ERR_FORBIDDEN');
