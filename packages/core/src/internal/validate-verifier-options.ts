@@ -1,3 +1,4 @@
+import { InMemoryRevocationStore } from '../revocation/in-memory-revocation-store.js';
 import type { RevocationStore } from '../revocation/revocation-store.js';
 import type { VerifierOptions } from '../token/verifier-options.js';
 import {
@@ -224,6 +225,15 @@ export function validateVerifierOptions(options: VerifierOptions): ResolvedVerif
     (revocation === null || typeof revocation !== 'object' || typeof revocation.isRevoked !== 'function')
   ) {
     fail("'revocation' must be a RevocationStore (an object with isRevoked()), e.g. new InMemoryRevocationStore()");
+  }
+  if (revocation instanceof InMemoryRevocationStore && revocation.leeway < clockTolerance) {
+    // The store forgets a revoked jti (or subject) `leeway` seconds after its expiry, while this
+    // verifier still accepts the token until `clockTolerance` seconds after `exp`: in between, a
+    // revoked token would be let through again.
+    fail(
+      `'revocation' forgets revocations ${revocation.leeway} s after exp, but 'clockTolerance' accepts tokens ${clockTolerance} s after it; ` +
+        `create the store with new InMemoryRevocationStore({ leeway: ${clockTolerance} }) or more`,
+    );
   }
   const revocationTimeout = options.revocationTimeout ?? 1000;
   if (!isPositiveFinite(revocationTimeout))

@@ -21,7 +21,7 @@ export interface InMemoryRevocationStoreOptions {
   /**
    * Seconds an entry is kept past its `expiresAt` / `retainUntil`. The verifier accepts a token
    * until `exp` plus its clock tolerance, so the revocation must outlive `exp` by at least that
-   * much. @default 60
+   * much: a verifier whose `clockTolerance` is larger refuses this store at creation. @default 60
    */
   readonly leeway?: number;
 }
@@ -82,6 +82,14 @@ export class InMemoryRevocationStore implements RevocationStore {
     this.#maxEntries = maxEntries;
     this.#leeway = leeway;
     this.#base = Math.floor(this.#nowSeconds());
+  }
+
+  /**
+   * Seconds an entry is kept past its expiry (the `leeway` option). The verifier refuses a store
+   * whose leeway is shorter than its `clockTolerance`.
+   */
+  get leeway(): number {
+    return this.#leeway;
   }
 
   /** Number of revoked `jti`s currently held (expired ones may linger until swept). */

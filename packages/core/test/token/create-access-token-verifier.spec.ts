@@ -3,6 +3,7 @@ import { createTestIssuer } from '@portcullis/testing';
 import type { TestIssuer } from '@portcullis/testing';
 import { PortcullisError } from '../../src/errors/portcullis-error.js';
 import { validateVerifierOptions } from '../../src/internal/validate-verifier-options.js';
+import { InMemoryRevocationStore } from '../../src/revocation/in-memory-revocation-store.js';
 import { createAccessTokenVerifier } from '../../src/token/create-access-token-verifier.js';
 import { hashToken } from '../../src/token/hash-token.js';
 import type { VerifierOptions } from '../../src/token/verifier-options.js';
@@ -64,6 +65,19 @@ describe('createAccessTokenVerifier — options are validated once, with how-to-
     expect(() =>
       validateVerifierOptions({ ...base(), revocation, requiredClaims: ['iss', 'aud', 'exp', 'sub', 'iat'] }),
     ).toThrow(/must include 'jti' when 'revocation' is set/);
+  });
+
+  it('refuses an InMemoryRevocationStore that forgets revocations while the clock tolerance still accepts the token', () => {
+    // The store drops a jti at exp + leeway; the verifier accepts a token until exp + clockTolerance.
+    // With leeway 60 and clockTolerance 120 a revoked token would work again for a minute.
+    const revocation = new InMemoryRevocationStore({ now: issuer.clock.now });
+    expect(() => validateVerifierOptions({ ...base(), clockTolerance: 120, revocation })).toThrow(TypeError);
+    expect(() => validateVerifierOptions({ ...base(), clockTolerance: 120, revocation })).toThrow(
+      /'revocation' forgets revocations 60 s after exp, but 'clockTolerance' accepts tokens 120 s after it/,
+    );
+    expect(() => validateVerifierOptions({ ...base(), clockTolerance: 60, revocation })).not.toThrow();
+    const lasting = new InMemoryRevocationStore({ now: issuer.clock.now, leeway: 120 });
+    expect(() => validateVerifierOptions({ ...base(), clockTolerance: 120, revocation: lasting })).not.toThrow();
   });
 
   it('symmetric verifiers: HS256 only, and only with secret', () => {
