@@ -7,8 +7,16 @@ import { scrubSecrets, scrubString } from './scrub-secrets.js';
 
 /** An incoming `x-request-id` is honoured only if it looks like an id (no log injection). */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
-/** Query parameters whose values never reach a log line. */
-const SECRET_QUERY = /token|secret|password|code|key|assertion/i;
+/**
+ * The only query parameters whose values are logged, with the shape a value must have: this API's
+ * page parameters (anything else gets 400 anyway). An allowlist, not a list of secret-looking
+ * names: a session id (`?sid=`, `?JSESSIONID=`), an opaque token under any name, or a value
+ * smuggled after a second `?` must never reach a log line.
+ */
+const LOGGED_QUERY: ReadonlyMap<string, RegExp> = new Map([
+  ['limit', /^\d{1,3}$/],
+  ['cursor', /^[A-Za-z0-9_-]{1,100}$/],
+]);
 
 /**
  * Request id: a valid incoming `x-request-id` (8–128 of `A-Za-z0-9._:-`) is kept, so a trace
@@ -21,16 +29,20 @@ export function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
-/** The URL with the values of secret-looking query parameters replaced (e.g. `?access_token=`). */
+/**
+ * The URL with every query value replaced by `[Redacted]` except well-formed page parameters
+ * (`limit`, `cursor`): `?access_token=`, `?sid=` and any other parameter are masked.
+ */
 export function loggableUrl(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
   const q = url.indexOf('?');
   if (q === -1) return scrubString(url);
   const params = new URLSearchParams(url.slice(q + 1));
-  for (const key of [...params.keys()]) {
-    if (SECRET_QUERY.test(key)) params.set(key, '[Redacted]');
+  const logged = new URLSearchParams();
+  for (const [key, value] of params) {
+    logged.append(key, LOGGED_QUERY.get(key)?.test(value) === true ? value : '[Redacted]');
   }
-  return scrubString(`${url.slice(0, q)}?${params.toString()}`);
+  return scrubString(`${url.slice(0, q)}?${logged.toString()}`);
 }
 
 /**

@@ -37,4 +37,14 @@ describe('loggableUrl', () => {
     expect(loggableUrl(`/x/${JWT}`)).toBe(`/x/${REDACTED}`);
     expect(loggableUrl('/orders')).toBe('/orders');
   });
+
+  it("masks every query value but the API's own page parameters: session ids, opaque tokens, anything", () => {
+    const masked = '%5BRedacted%5D';
+    expect(loggableUrl('/orders?session_id=s3ss10n&sid=abc&JSESSIONID=j5&auth=opaque0&limit=5&cursor=Q3Vyc29y')).toBe(
+      `/orders?session_id=${masked}&sid=${masked}&JSESSIONID=${masked}&auth=${masked}&limit=5&cursor=Q3Vyc29y`,
+    );
+    // A second "?" (or anything else) inside a page parameter does not smuggle a value through.
+    expect(loggableUrl('/orders?limit=5?sid=abc123')).toBe(`/orders?limit=${masked}`);
+    expect(loggableUrl('/orders?cursor=a%20b')).toBe(`/orders?cursor=${masked}`);
+  });
 });
