@@ -63,6 +63,9 @@ function isLoopbackHost(hostname: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
+/** Longest delay `setTimeout` honours; a longer one fires after 1 ms. */
+export const MAX_TIMER_DELAY = 2_147_483_647;
+
 function duration(name: string, value: unknown, fallback: number, minimum: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < minimum) {
@@ -82,6 +85,12 @@ export function resolveRemoteJwksOptions(
   }
   const o = options ?? {};
   const timeout = duration('timeout', o.timeout, REMOTE_JWKS_DEFAULTS.timeout, 1);
+  if (timeout > MAX_TIMER_DELAY) {
+    // setTimeout would fire after 1 ms instead: every fetch would time out and every request get 503.
+    throw new TypeError(
+      `"remoteJwks.timeout" must be at most ${MAX_TIMER_DELAY} ms (the longest timer delay), e.g. ${REMOTE_JWKS_DEFAULTS.timeout}`,
+    );
+  }
   const cacheMaxAge = duration('cacheMaxAge', o.cacheMaxAge, REMOTE_JWKS_DEFAULTS.cacheMaxAge, 0);
   const cooldown = duration('cooldown', o.cooldown, REMOTE_JWKS_DEFAULTS.cooldown, 0);
   const maxStale = duration('maxStale', o.maxStale, REMOTE_JWKS_DEFAULTS.maxStale, 0);

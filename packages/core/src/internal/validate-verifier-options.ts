@@ -6,6 +6,7 @@ import {
   SUPPORTED_ASYMMETRIC_ALGORITHMS,
   SYMMETRIC_ALGORITHM,
 } from './key-algorithms.js';
+import { MAX_TIMER_DELAY } from './jwks-remote-options.js';
 import { normalizeMediaType } from './parse-compact-jws.js';
 import type { JwsPolicy } from './parse-compact-jws.js';
 
@@ -236,8 +237,9 @@ export function validateVerifierOptions(options: VerifierOptions): ResolvedVerif
     );
   }
   const revocationTimeout = options.revocationTimeout ?? 1000;
-  if (!isPositiveFinite(revocationTimeout))
-    fail("'revocationTimeout' must be a positive number of milliseconds (default 1000)");
+  // A delay over MAX_TIMER_DELAY makes setTimeout fire after 1 ms: every async store answer would be a 503.
+  if (!isPositiveFinite(revocationTimeout) || revocationTimeout > MAX_TIMER_DELAY)
+    fail(`'revocationTimeout' must be a positive number of milliseconds, at most ${MAX_TIMER_DELAY} (default 1000)`);
 
   const now = options.now ?? Date.now;
   if (typeof now !== 'function')

@@ -105,6 +105,8 @@ describe('createKeyResolver: remoteJwks options', () => {
   it.each([
     [{ timeout: 0 }, /"remoteJwks.timeout" must be a finite number of milliseconds ≥ 1/],
     [{ timeout: Number.NaN }, /"remoteJwks.timeout"/],
+    // setTimeout turns a delay over 2^31 − 1 ms into 1 ms: every fetch would time out at once (503).
+    [{ timeout: 2 ** 31 }, /"remoteJwks.timeout" must be at most 2147483647/],
     [{ cacheMaxAge: -1 }, /"remoteJwks.cacheMaxAge"/],
     [{ cooldown: '30s' }, /"remoteJwks.cooldown"/],
     [{ maxStale: Infinity }, /"remoteJwks.maxStale"/],

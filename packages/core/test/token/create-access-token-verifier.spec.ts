@@ -52,6 +52,12 @@ describe('createAccessTokenVerifier — options are validated once, with how-to-
     ['cache maxEntries 0', { cache: { maxEntries: 0 } }, /'cache'/],
     ['revocation without isRevoked', { revocation: {} }, /'revocation' must be a RevocationStore/],
     ['revocationTimeout 0', { revocationTimeout: 0 }, /'revocationTimeout' must be a positive number/],
+    // setTimeout turns a delay over 2^31 − 1 ms into 1 ms: every async store answer would be a 503.
+    [
+      'revocationTimeout over 2^31 − 1',
+      { revocationTimeout: 2 ** 31 },
+      /'revocationTimeout' must be .* at most 2147483647/,
+    ],
     ['now not a function', { now: 5 }, /'now' must be a function/],
   ];
   it.each(bad)('%s', (_name, patch, message) => {
