@@ -77,3 +77,45 @@ describe('auditRoute', () => {
     expect(auditRoute(undefined)).toBeUndefined();
   });
 });
+
+describe('auditText — Unicode line breaks, C1 controls and bidi overrides', () => {
+  // A claim value (sub, tenant, client id) is chosen by whoever controls the account or the client
+  // registration. Besides C0 controls, these break or disguise a log line: U+2028/U+2029 and NEL
+  // (U+0085) end a line for many log viewers and JSON-lines readers, U+009B is the 8-bit CSI that
+  // starts an ANSI escape, and the bidi controls reorder what a reader sees (Trojan Source).
+  const BREAKERS = [
+    '\u0085',
+    '\u0080',
+    '\u009b',
+    '\u009f',
+    '\u2028',
+    '\u2029',
+    '\u200e',
+    '\u200f',
+    '\u061c',
+    '\u202a',
+    '\u202e',
+    '\u2066',
+    '\u2069',
+  ];
+
+  it('replaces each of them with a space, on the fast path and the redaction path alike', () => {
+    for (const c of BREAKERS) {
+      expect(auditText(`alice${c}level=error forged`)).toBe('alice level=error forged');
+      expect(auditText(`alice${c}admin`)).toBe('alice admin');
+      expect(auditRoute(`/orders${c}/x`)).toBe('/orders /x');
+    }
+  });
+
+  it('keeps ordinary non-ASCII text as it is', () => {
+    expect(auditText('zoë 🔑 東京')).toBe('zoë 🔑 東京');
+  });
+
+  it('never cuts a surrogate pair in half at the length cap', () => {
+    const value = `${'a'.repeat(AUDIT_FIELD_MAX - 1)}🔑tail`;
+    const out = auditText(value) as string;
+    expect(/[\ud800-\udbff](?![\udc00-\udfff])/.test(out)).toBe(false); // no lone high surrogate
+    expect(out).toBe(`${'a'.repeat(AUDIT_FIELD_MAX - 1)}…`);
+    expect(auditText(`${'a'.repeat(AUDIT_FIELD_MAX - 2)}🔑tail`)).toBe(`${'a'.repeat(AUDIT_FIELD_MAX - 2)}🔑…`);
+  });
+});
