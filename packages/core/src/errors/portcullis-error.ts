@@ -119,7 +119,10 @@ export interface PortcullisErrorDetails {
   readonly requiredScopes?: readonly string[];
   /** Name (never value) of the claim that failed, e.g. `"aud"`. */
   readonly claim?: string;
-  /** Seconds a client should wait before retrying (503 only). */
+  /**
+   * Seconds a client should wait before retrying (503 only). Rounded up to whole seconds and
+   * capped at one day; a negative, `NaN` or infinite value means the default. @default 30
+   */
   readonly retryAfter?: number;
   /** Developer-facing detail for logs, never sent to clients (must not contain token material). */
   readonly reason?: string;
@@ -167,10 +170,22 @@ export class PortcullisError extends Error {
     this.bearerError = entry.bearerError;
     this.requiredScopes = details.requiredScopes ? Object.freeze([...details.requiredScopes]) : undefined;
     this.claim = details.claim;
-    this.retryAfter = entry.status === 503 ? (details.retryAfter ?? 30) : undefined;
+    this.retryAfter = entry.status === 503 ? retryAfterSeconds(details.retryAfter) : undefined;
     this.reason = details.reason;
     this.tokenHash = details.tokenHash;
   }
+}
+
+const DEFAULT_RETRY_AFTER = 30;
+const MAX_RETRY_AFTER = 86_400;
+
+/**
+ * `Retry-After` must be delay-seconds, `1*DIGIT` (RFC 9110 §10.2.3): `String(1.5)`, `"NaN"`,
+ * `"-3"` or `"1e+21"` would be an invalid header that clients ignore or misread.
+ */
+function retryAfterSeconds(value: number | undefined): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return DEFAULT_RETRY_AFTER;
+  return Math.min(Math.ceil(value), MAX_RETRY_AFTER);
 }
 
 /**

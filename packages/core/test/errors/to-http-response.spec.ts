@@ -36,6 +36,22 @@ describe('toHttpResponse', () => {
     expect(r.headers['www-authenticate']).toBeUndefined();
   });
 
+  it('always sends Retry-After as delay-seconds (RFC 9110 §10.2.3: 1*DIGIT), whatever retryAfter was given', () => {
+    // A revocation store or key source written by an app may pass a computed value (1.5 s, a NaN
+    // from a bad date, a negative or infinite delay): the header must stay a non-negative integer.
+    const header = (retryAfter: number) =>
+      toHttpResponse(new PortcullisError('ERR_REVOCATION_UNAVAILABLE', { retryAfter })).headers['retry-after'];
+    expect(header(1.5)).toBe('2');
+    expect(header(0)).toBe('0');
+    expect(header(120)).toBe('120');
+    for (const bad of [Number.NaN, -3, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      expect(header(bad)).toMatch(/^\d+$/);
+      expect(header(bad)).toBe('30'); // the default
+    }
+    expect(header(1e21)).toMatch(/^\d+$/);
+    expect(new PortcullisError('ERR_KEYS_UNAVAILABLE', { retryAfter: 2.2 }).retryAfter).toBe(3);
+  });
+
   it('hides unknown errors behind a generic 500', () => {
     const r = toHttpResponse(new Error('db password is hunter2'));
     expect(r.status).toBe(500);
