@@ -13,9 +13,10 @@ export interface InMemoryRevocationStoreOptions {
   /** Clock in milliseconds since the epoch (share the verifier's in tests). A non-finite reading makes the store throw (the verifier answers 503), never "not revoked". @default Date.now */
   readonly now?: () => number;
   /**
-   * Maximum number of revoked `jti`s kept. When full, expired entries are swept; if it is still
-   * full, `revokeToken` throws `ERR_REVOCATION_UNAVAILABLE` — a live revocation is never evicted,
-   * because forgetting it would silently make a revoked token valid again. @default 1_000_000
+   * Maximum number of revoked `jti`s kept, and (separately) of subject-wide revocations. When full,
+   * expired entries are swept; if it is still full, `revokeToken` / `revokeSubject` throws
+   * `ERR_REVOCATION_UNAVAILABLE` — a live revocation is never evicted, because forgetting it would
+   * silently make a revoked token valid again. @default 1_000_000
    */
   readonly maxEntries?: number;
   /**
@@ -132,8 +133,9 @@ export class InMemoryRevocationStore implements RevocationStore {
 
   /**
    * Revokes every token of `sub` with `⌊iat⌋ <= issuedAtOrBefore` (inclusive and by whole second:
-   * a token issued in the revocation second is revoked too, even when its `iat` has a fraction). The entry is kept until
-   * `retainUntil` (plus leeway), when no such token can still be valid.
+   * a token issued in the revocation second is revoked too, even when its `iat` has a fraction).
+   * The entry is kept until `retainUntil` (plus leeway), when no such token can still be valid.
+   * Throws `ERR_REVOCATION_UNAVAILABLE` when the store holds `maxEntries` live subject revocations.
    */
   revokeSubject(sub: string, issuedAtOrBefore: number, retainUntil: number): void {
     if (typeof sub !== 'string' || sub === '') throw new TypeError("revokeSubject: 'sub' must be a non-empty string");
@@ -147,6 +149,14 @@ export class InMemoryRevocationStore implements RevocationStore {
     const now = this.#nowSeconds();
     if (forgetAt <= now) return;
     const existing = this.#subjects.get(sub);
+    if (existing === undefined && this.#subjects.size >= this.#maxEntries) {
+      // Same bound and same rule as for jtis: sweep, and if still full refuse (503) rather than
+      // grow without limit or forget a live revocation.
+      this.#sweepSubjects(now);
+      if (this.#subjects.size >= this.#maxEntries) {
+        throw new PortcullisError('ERR_REVOCATION_UNAVAILABLE', { reason: 'in-memory revocation store is full' });
+      }
+    }
     // Revocations only ever widen: a later call can never un-revoke tokens.
     const entry = existing
       ? ([Math.max(existing[0], issuedAtOrBefore), Math.max(existing[1], forgetAt)] as const)

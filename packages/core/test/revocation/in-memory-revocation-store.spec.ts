@@ -164,6 +164,29 @@ describe('InMemoryRevocationStore — subject (SPEC 131)', () => {
     expect(store.isRevoked(query({ iat: T + 50 }))).toBe(true);
   });
 
+  it('is bounded by maxEntries too: when full of live subject revocations it refuses a new subject (503), never evicts', () => {
+    const clock = clockAt(T);
+    const store = new InMemoryRevocationStore({ now: clock.now, maxEntries: 2, leeway: 0 });
+    store.revokeSubject('user-a', T, T + 100);
+    store.revokeSubject('user-b', T, T + 5);
+    let error: unknown;
+    try {
+      store.revokeSubject('user-c', T, T + 100);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PortcullisError);
+    expect((error as PortcullisError).code).toBe('ERR_REVOCATION_UNAVAILABLE');
+    expect(store.subjectCount).toBe(2);
+    // Widening an existing subject's revocation needs no room.
+    store.revokeSubject('user-a', T + 1, T + 200);
+    expect(store.isRevoked(query({ sub: 'user-a', iat: T + 1 }))).toBe(true);
+    clock.set(T + 6); // user-b's entry expired: room again
+    store.revokeSubject('user-c', T, T + 100);
+    expect(store.isRevoked(query({ sub: 'user-c', iat: T }))).toBe(true);
+    expect(store.isRevoked(query({ sub: 'user-a', iat: T }))).toBe(true);
+  });
+
   it('forgets the entry after retainUntil + leeway', () => {
     const clock = clockAt(T);
     const store = new InMemoryRevocationStore({ now: clock.now, leeway: 0 });
