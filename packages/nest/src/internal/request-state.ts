@@ -4,9 +4,25 @@ import type { PortcullisRequestState } from '../interfaces/portcullis-request-st
 /** Property under which the guard stores its state on the request. */
 export const STATE_PROPERTY = 'portcullis';
 
+/**
+ * Every state object {@link setState} stored. Module-private: only Portcullis (the guards, the
+ * passport strategy) can add to it, and only frozen objects it stored are in it.
+ */
+const stored = new WeakSet<object>();
+
+/**
+ * The state Portcullis stored on `request`, or `undefined`. A `portcullis` property that anything
+ * else put there is ignored: in a non-HTTP context argument 0 may be a message payload the sender
+ * chose (an RPC `@Public()` handler) or a GraphQL parent object, and a middleware may copy client
+ * data onto the request — none of that may become a principal for `@CurrentPrincipal()` or
+ * `PortcullisRulesGuard`.
+ */
 export function stateOf(request: unknown): PortcullisRequestState | undefined {
   if (typeof request !== 'object' || request === null) return undefined;
-  return (request as Record<string, unknown>)[STATE_PROPERTY] as PortcullisRequestState | undefined;
+  const state = (request as Record<string, unknown>)[STATE_PROPERTY];
+  return typeof state === 'object' && state !== null && stored.has(state)
+    ? (state as PortcullisRequestState)
+    : undefined;
 }
 
 /**
@@ -16,7 +32,9 @@ export function stateOf(request: unknown): PortcullisRequestState | undefined {
 export function setState(request: object, state: PortcullisRequestState, setUser: boolean): void {
   const target = request as Record<string, unknown>;
   // A frozen state is stored as it is (nothing can change it); anything else is copied, then frozen.
-  target[STATE_PROPERTY] = Object.isFrozen(state) ? state : Object.freeze({ ...state });
+  const frozen = Object.isFrozen(state) ? state : Object.freeze({ ...state });
+  stored.add(frozen);
+  target[STATE_PROPERTY] = frozen;
   if (setUser) target.user = state.principal;
 }
 
