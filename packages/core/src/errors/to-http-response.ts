@@ -1,4 +1,4 @@
-import { PortcullisError } from './portcullis-error.js';
+import { ERROR_CATALOG, PortcullisError } from './portcullis-error.js';
 
 /** How challenges are phrased for one protected API. */
 export interface ChallengeOptions {
@@ -75,6 +75,17 @@ export function isScopeToken(value: string): boolean {
 }
 
 /**
+ * The fixed description of an error's code, never its `message`: a message rewritten on the way
+ * up (`err.message += ' for order 42'`) could carry ids or claim values, or a `"` that breaks the
+ * challenge's quoted-string grammar.
+ */
+function publicDescription(error: PortcullisError): string {
+  return Object.hasOwn(ERROR_CATALOG, error.code)
+    ? ERROR_CATALOG[error.code].description
+    : ERROR_CATALOG.ERR_INTERNAL.description;
+}
+
+/**
  * Builds the RFC 6750 `WWW-Authenticate` value for an error, or `undefined` when the answer
  * carries no Bearer challenge (403 role/policy denials, 404, 500, 503).
  *
@@ -90,7 +101,7 @@ export function buildChallenge(error: PortcullisError, options: ChallengeOptions
   if (error.code === 'ERR_MISSING_TOKEN') {
     // RFC 6750 §3.1: no error information when the request lacked any authentication.
   } else if (error.bearerError) {
-    params.push(`error="${error.bearerError}"`, `error_description="${error.message}"`);
+    params.push(`error="${error.bearerError}"`, `error_description="${publicDescription(error)}"`);
     if (error.bearerError === 'insufficient_scope' && error.requiredScopes?.length) {
       const scopes = error.requiredScopes.filter(isScopeToken);
       if (scopes.length) params.push(`scope="${scopes.join(' ')}"`);
@@ -127,7 +138,7 @@ export function toHttpResponse(error: unknown, options: ChallengeOptions = {}): 
       statusCode: e.status,
       error: e.bearerError ?? STATUS_NAMES[e.status] ?? 'error',
       code: e.code,
-      message: e.message,
+      message: publicDescription(e),
     },
   };
 }

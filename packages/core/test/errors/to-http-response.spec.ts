@@ -52,6 +52,20 @@ describe('toHttpResponse', () => {
     expect(new PortcullisError('ERR_KEYS_UNAVAILABLE', { retryAfter: 2.2 }).retryAfter).toBe(3);
   });
 
+  it('answers with the catalog description even when app code rewrote the error message', () => {
+    // "Enriching" an error message on its way up (err.message += ...) is a common pattern; what
+    // reaches the client must stay the fixed description: no ids or claim values in the body, and
+    // nothing that breaks the quoted-string grammar of the challenge (RFC 6750 §3).
+    const error = new PortcullisError('ERR_TOKEN_EXPIRED');
+    error.message = 'expired for user-bob, order "42" \\ see logs';
+    const r = toHttpResponse(error, { realm: 'orders' });
+    expect(r.headers['www-authenticate']).toBe(
+      'Bearer realm="orders", error="invalid_token", error_description="The access token expired"',
+    );
+    expect(r.body.message).toBe('The access token expired');
+    expect(JSON.stringify(r)).not.toContain('user-bob');
+  });
+
   it('hides unknown errors behind a generic 500', () => {
     const r = toHttpResponse(new Error('db password is hunter2'));
     expect(r.status).toBe(500);
