@@ -131,7 +131,14 @@ export class RemoteKeyResolver implements KeyResolver {
     this.inflight = undefined;
     this.lastFetchAt = undefined;
     this.lastFetchFailed = false;
-    await this.refresh();
+    // A reload() called meanwhile discards this one's fetch (its result is never installed): wait
+    // for the newest fetch instead, so that this call settles with the outcome of the set actually
+    // in place, never with a success while no set is installed.
+    let generation: number;
+    do {
+      generation = this.generation;
+      await this.refresh();
+    } while (generation !== this.generation);
     if (this.lastFetchFailed) throw this.unavailable(this.now(), 'key set reload failed');
   }
 

@@ -14,7 +14,7 @@ import { createKeyResolver } from '../../src/jwks/create-key-resolver.js';
 import type { KeyResolver } from '../../src/jwks/create-key-resolver.js';
 import type { RemoteJwksOptions } from '../../src/token/verifier-options.js';
 import { json, startKeySetServer } from './support/key-set-server.js';
-import type { KeySetServer } from './support/key-set-server.js';
+import type { KeySetHandler, KeySetServer } from './support/key-set-server.js';
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 const COOLDOWN_S = 30;
@@ -255,6 +255,42 @@ describe('remote key set: rotation (SPEC 174, 175)', () => {
     await expectCode(getKey(resolver, { alg: 'ES256', kid: 'k1' }), 'ERR_KEY_NOT_FOUND');
     await getKey(resolver, { alg: 'ES256', kid: 'k2' });
     expect(server.hits).toBe(2);
+  });
+});
+
+describe('remote key set: concurrent reload() calls', () => {
+  // The first reload's fetch is answered at once, the second's 100 ms later: the first fetch ends
+  // while the second reload (which superseded it) is still waiting for its own.
+  async function twoAnswers(second: KeySetHandler): Promise<KeySetServer> {
+    const next = await ecKey('k2');
+    let hits = 0;
+    return startKeySetServer((req, res) => {
+      hits += 1;
+      if (hits === 1) json({ keys: [next.publicJwk] })(req, res);
+      else setTimeout(() => second(req, res), 100).unref();
+    });
+  }
+
+  it('a reload() superseded by a second one settles with the outcome of the set actually installed', async () => {
+    server = await twoAnswers(json({}, 500));
+    const resolver = createKeyResolver({ issuer: 'https://as.example.test', audience: 'api', jwksUri: server.url });
+    const first = resolver.reload();
+    const second = resolver.reload();
+    // The first reload's own (successful) fetch was discarded and the newest one failed: no set is
+    // installed, so neither call may report success.
+    await expectCode(first, 'ERR_KEYS_UNAVAILABLE');
+    await expectCode(second, 'ERR_KEYS_UNAVAILABLE');
+    expect(resolver.status().state).toBe('unavailable');
+  });
+
+  it('both concurrent reload() calls resolve once the newest fetch installed its set', async () => {
+    const next = await ecKey('k2');
+    server = await twoAnswers(json({ keys: [next.publicJwk] }));
+    const resolver = createKeyResolver({ issuer: 'https://as.example.test', audience: 'api', jwksUri: server.url });
+    const first = resolver.reload().then(() => resolver.status().state);
+    const second = resolver.reload().then(() => resolver.status().state);
+    expect(await first).toBe('fresh');
+    expect(await second).toBe('fresh');
   });
 });
 
