@@ -1,4 +1,4 @@
-import { isPortcullisError, toHttpResponse } from '@portcullis/core';
+import { assertChallengeSafe, isPortcullisError, toHttpResponse } from '@portcullis/core';
 import type { ChallengeOptions, Portcullis } from '@portcullis/core';
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { isPortcullisInstance } from './internal/is-portcullis-instance.js';
@@ -50,7 +50,8 @@ export interface ErrorHandlerOptions {
  * ```
  */
 export function portcullisErrorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHandler {
-  if (typeof options !== 'object' || options === null) throw new TypeError('portcullisErrorHandler(options): options must be an object');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('portcullisErrorHandler(options): options must be an object');
   for (const key of Object.keys(options)) {
     if (key !== 'portcullis' && key !== 'challenge') {
       throw new TypeError(`portcullisErrorHandler: unknown option '${key}'; expected portcullis, challenge`);
@@ -65,7 +66,7 @@ export function portcullisErrorHandler(options: ErrorHandlerOptions = {}): Error
     }
     configured = candidate;
   }
-  const challenge = options.challenge;
+  const challenge = validateChallenge(options.challenge);
 
   return function portcullisErrorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
     if (!isPortcullisError(err) || res.headersSent) {
@@ -76,13 +77,57 @@ export function portcullisErrorHandler(options: ErrorHandlerOptions = {}): Error
     const answer = instance !== undefined ? instance.toHttpResponse(err) : toHttpResponse(err, challenge);
     res.status(answer.status);
     for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-    if (answer.headers['www-authenticate'] !== undefined && res.getHeader('access-control-allow-origin') !== undefined) {
+    if (
+      answer.headers['www-authenticate'] !== undefined &&
+      res.getHeader('access-control-allow-origin') !== undefined
+    ) {
       const current = res.getHeader('access-control-expose-headers');
       const listed = typeof current === 'string' ? current : Array.isArray(current) ? current.join(', ') : '';
       if (!/(^|,)\s*www-authenticate\s*(,|$)/i.test(listed)) {
-        res.setHeader('access-control-expose-headers', listed === '' ? 'WWW-Authenticate' : `${listed}, WWW-Authenticate`);
+        res.setHeader(
+          'access-control-expose-headers',
+          listed === '' ? 'WWW-Authenticate' : `${listed}, WWW-Authenticate`,
+        );
       }
     }
     res.json(answer.body);
   };
+}
+
+/**
+ * Checks the `challenge` wording once, at creation, with the rules `createPortcullis` applies to
+ * its own `realm` and `resourceMetadata`: a value with `"`, `\\` or a control character would make
+ * every challenge of the app malformed (RFC 6750 §3), or make `setHeader` throw on each 401.
+ */
+function validateChallenge(value: unknown): ChallengeOptions | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError("portcullisErrorHandler: 'challenge' must be an object such as { realm: 'orders' }");
+  }
+  for (const key of Object.keys(value)) {
+    if (key !== 'realm' && key !== 'resourceMetadata') {
+      throw new TypeError(
+        `portcullisErrorHandler: unknown challenge option '${key}'; expected realm, resourceMetadata`,
+      );
+    }
+  }
+  const { realm, resourceMetadata } = value as ChallengeOptions;
+  if (realm !== undefined) {
+    if (typeof realm !== 'string' || realm === '')
+      throw new TypeError("portcullisErrorHandler: 'challenge.realm' must be a non-empty string");
+    assertChallengeSafe('challenge.realm', realm);
+  }
+  if (resourceMetadata !== undefined) {
+    assertChallengeSafe('challenge.resourceMetadata', resourceMetadata);
+    const url = URL.canParse(resourceMetadata) ? new URL(resourceMetadata) : undefined;
+    if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      throw new TypeError(
+        "portcullisErrorHandler: 'challenge.resourceMetadata' must be an absolute https URL (RFC 9728 §3)",
+      );
+    }
+  }
+  return Object.freeze({
+    ...(realm === undefined ? {} : { realm }),
+    ...(resourceMetadata === undefined ? {} : { resourceMetadata }),
+  });
 }

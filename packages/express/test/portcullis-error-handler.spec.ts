@@ -19,7 +19,11 @@ describe('portcullisErrorHandler()', () => {
 
   beforeAll(async () => {
     issuer = await createTestIssuer();
-    base = { ...issuer.verifierOptions(), realm: 'orders', resourceMetadata: 'https://api.example.test/.well-known/oauth-protected-resource' };
+    base = {
+      ...issuer.verifierOptions(),
+      realm: 'orders',
+      resourceMetadata: 'https://api.example.test/.well-known/oauth-protected-resource',
+    };
   });
   afterEach(() => apps.closeAll());
   afterAll(() => issuer?.close());
@@ -143,5 +147,26 @@ describe('portcullisErrorHandler()', () => {
   it('validates its options', () => {
     expect(() => portcullisErrorHandler({ realm: 'x' } as never)).toThrow(/unknown option 'realm'/);
     expect(() => portcullisErrorHandler({ portcullis: {} as never })).toThrow(TypeError);
+  });
+
+  it('refuses challenge wording that would break the WWW-Authenticate grammar, at creation (RFC 6750 §3)', () => {
+    // Otherwise every 401 of the app answers a malformed challenge (or, with CR/LF, a 500 from
+    // setHeader) instead of the configuration failing once, at start-up, like createPortcullis does.
+    expect(() => portcullisErrorHandler({ challenge: { realm: 'a"b' } })).toThrow(TypeError);
+    expect(() => portcullisErrorHandler({ challenge: { realm: 'a\\b' } })).toThrow(TypeError);
+    expect(() => portcullisErrorHandler({ challenge: { realm: 'a\r\nX-Injected: 1' } })).toThrow(TypeError);
+    expect(() => portcullisErrorHandler({ challenge: { realm: '' } })).toThrow(TypeError);
+    expect(() => portcullisErrorHandler({ challenge: { resourceMetadata: 'https://x.test/"' } })).toThrow(TypeError);
+    expect(() => portcullisErrorHandler({ challenge: { resourceMetadata: 'not a url' } })).toThrow(TypeError);
+    expect(() => portcullisErrorHandler({ challenge: { realm: 'orders', scope: 'x' } as never })).toThrow(TypeError);
+    expect(() => portcullisErrorHandler({ challenge: 'orders' as never })).toThrow(TypeError);
+    expect(() =>
+      portcullisErrorHandler({
+        challenge: {
+          realm: 'orders',
+          resourceMetadata: 'https://api.example.test/.well-known/oauth-protected-resource',
+        },
+      }),
+    ).not.toThrow();
   });
 });
