@@ -28,8 +28,8 @@ export function hardenHttp(app: NestExpressApplication, config: AppConfig): void
   express.disable('x-powered-by');
   // The socket address is the client; X-Forwarded-For is not trusted (set up a proxy explicitly).
   express.set('trust proxy', false);
-  app.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
-  app.useBodyParser('urlencoded', { limit: BODY_LIMIT_BYTES, extended: false });
+  // Middleware runs in registration order, and a body the parsers refuse (malformed JSON, 413)
+  // skips everything registered after them: headers go first, so those answers carry them too.
   app.use(
     helmet({
       contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
@@ -49,4 +49,6 @@ export function hardenHttp(app: NestExpressApplication, config: AppConfig): void
       maxAge: 600,
     });
   }
+  app.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
+  app.useBodyParser('urlencoded', { limit: BODY_LIMIT_BYTES, extended: false });
 }

@@ -458,6 +458,20 @@ describe.each(testDatabases())('orders API on $name', (target) => {
       expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
     });
 
+    it('sends the same headers on answers the body parser refuses (malformed JSON, 413)', async () => {
+      const malformed = await call('post', '/orders', 'alice').set('content-type', 'application/json').send('{"items": [').expect(400);
+      const tooLarge = await call('post', '/orders', 'alice')
+        .set('content-type', 'application/json')
+        .send(`{"items":"${'x'.repeat(17 * 1024)}"}`)
+        .expect(413);
+      for (const res of [malformed, tooLarge]) {
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+        expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+        expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+        expect(res.headers['cache-control']).toBe('no-store');
+      }
+    });
+
     it('honours a well-formed X-Request-Id and replaces a malformed one', async () => {
       let res = await call('get', '/health').set('x-request-id', 'trace-0123456789').expect(200);
       expect(res.headers['x-request-id']).toBe('trace-0123456789');
