@@ -46,7 +46,10 @@ function withTimeout(answer: PromiseLike<unknown>, ms: number): Promise<unknown>
     answer.then(
       (value) => {
         clearTimeout(timer);
-        resolve(value);
+        // A promise never fulfils with a thenable; a hand-made thenable may. Adopting it here, with
+        // the timer gone, would let a never-settling inner thenable hang the request: malformed.
+        if (isThenable(value)) reject(revocationUnavailable('revocation store answered with a nested thenable'));
+        else resolve(value);
       },
       (error: unknown) => {
         clearTimeout(timer);

@@ -141,6 +141,17 @@ describe('SPEC B9 — revocation', () => {
     await expectCode(makeVerifier(withStore(hostile)).verify(await issuer.token()), 'ERR_REVOCATION_UNAVAILABLE');
   });
 
+  it('a thenable that fulfils with a never-settling thenable → 503 within revocationTimeout, never a hang', async () => {
+    // Adopting the inner thenable after the timer was cleared would leave the request waiting forever.
+    const nested = answering(() => ({
+      then(onFulfilled: (value: unknown) => void) {
+        onFulfilled(new Promise<boolean>(() => undefined));
+      },
+    }));
+    const verifier = makeVerifier(withStore(nested, { revocationTimeout: 50 }));
+    await expectCode(verifier.verify(await issuer.token()), 'ERR_REVOCATION_UNAVAILABLE');
+  });
+
   it('the store is consulted only for tokens that passed verification', async () => {
     const store = new TestRevocationStore();
     const verifier = makeVerifier(withStore(store));
