@@ -5,10 +5,13 @@ import type { PortcullisRequestState } from '../interfaces/portcullis-request-st
 export const STATE_PROPERTY = 'portcullis';
 
 /**
- * Every state object {@link setState} stored. Module-private: only Portcullis (the guards, the
- * passport strategy) can add to it, and only frozen objects it stored are in it.
+ * Every state object {@link setState} stored: only Portcullis (the guards, the passport strategy)
+ * adds to it, and only frozen objects it stored are in it. Shared through a registered symbol, like
+ * the metadata keys, so two copies of this package (ESM and CJS, say) still accept each other's
+ * states; what it keeps out is data, never code running in the process.
  */
-const stored = new WeakSet<object>();
+const STATES = Symbol.for('portcullis.nest.RequestStates');
+const stored: WeakSet<object> = ((globalThis as Record<symbol, unknown>)[STATES] ??= new WeakSet<object>()) as WeakSet<object>;
 
 /**
  * The state Portcullis stored on `request`, or `undefined`. A `portcullis` property that anything
