@@ -24,7 +24,10 @@ export interface PortcullisRouterOptions {
    * Authenticate inside this router with this instance (or the instance of a `portcullis()`
    * gate) instead of relying on a gate in front of it. Then `publicRoute()` routes of the router
    * are reachable without a token, while every other route — and every router-level middleware —
-   * requires one. @default the instance of the gate (or configured router) the request came through
+   * requires one. Rules that passed in front of the router under another instance (an app-wide
+   * rule behind a gate for another issuer or audience) do not count inside it, and once the
+   * request leaves the router unanswered, the instance in front is in charge again.
+   * @default the instance of the gate (or configured router) the request came through
    */
   readonly portcullis?: Portcullis | { readonly portcullis: Portcullis };
   /** Express router option. @default false */
@@ -183,22 +186,19 @@ export function portcullisRouter(options: PortcullisRouterOptions = {}): Router 
     strict: options.strict ?? false,
   });
 
-  if (instance !== undefined) {
-    const own = instance;
-    // Registered before `use` is patched: it only names the instance in charge.
-    router.use(function portcullisRouterInstance(req: Request, _res: Response, next: NextFunction) {
-      requestState(req).portcullis = own;
-      next();
-    });
-  }
-
   // Track which deny-by-default routers are handling the request, so a router-level pass counts
-  // only while the request is inside that router.
+  // only while the request is inside that router. A router with its own instance is in charge
+  // while the request is inside it, and hands the request back to the instance in front when it
+  // leaves without an answer (later rules of the app decide with that one again). On an error it
+  // stays in charge, so the error handler phrases the answer with the instance that refused.
+  const own = instance;
   const handle = (router as unknown as { handle: AnyHandler }).handle;
   (router as unknown as { handle: AnyHandler }).handle = function portcullisRouterHandle(this: unknown, ...args: unknown[]): unknown {
     const req = args[0] as Request;
     const out = args[2] as (err?: unknown) => void;
     const state = requestState(req);
+    const previous = state.portcullis;
+    if (own !== undefined) state.portcullis = own;
     state.routers.push(router);
     let left = false;
     const leave = (err?: unknown): void => {
@@ -207,6 +207,7 @@ export function portcullisRouter(options: PortcullisRouterOptions = {}): Router 
         const at = state.routers.lastIndexOf(router);
         if (at !== -1) state.routers.splice(at, 1);
         for (let i = state.passes.length - 1; i >= 0; i--) if (state.passes[i]?.scope === router) state.passes.splice(i, 1);
+        if (own !== undefined && (err === undefined || err === null || err === 'router')) state.portcullis = previous;
       }
       out(err);
     };

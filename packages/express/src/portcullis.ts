@@ -118,7 +118,7 @@ export function portcullis(first: PortcullisMiddlewareOptions | Portcullis, seco
     const state = requestState(req);
     state.portcullis = instance;
     if (isPublic(req)) {
-      state.passes.push({ scope: GLOBAL_SCOPE, public: true });
+      state.passes.push({ scope: GLOBAL_SCOPE, public: true, instance });
       instance.auditDecision({ allowed: true, reason: 'public' }, undefined, auditRequestInfo(req));
       next();
       return;

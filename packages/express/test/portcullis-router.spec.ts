@@ -264,6 +264,74 @@ describe('portcullisRouter() — deny by default', () => {
       expect(seen).toEqual(['use', 'param:o-1']);
     });
 
+    describe('another instance in front of it (e.g. an app gate for another issuer or audience)', () => {
+      let other: TestIssuer;
+      let foreign: string;
+      beforeAll(async () => {
+        other = await createTestIssuer();
+        foreign = await other.token({ sub: 'mallory', scope: 'orders:read', roles: ['admin'] });
+      });
+      afterAll(() => other?.close());
+
+      /** An app gated by the other issuer's instance, with an app-wide rule, around a router with its own instance. */
+      async function mixed(build: (app: express.Express, own: express.Router, ran: string[]) => void) {
+        const ran: string[] = [];
+        const front = createPortcullis({ ...other.verifierOptions(), realm: 'front' });
+        const server = await apps.start((app) => {
+          app.use(portcullis(front));
+          const own = portcullisRouter({ portcullis: createPortcullis(base) });
+          build(app, own, ran);
+          app.use(portcullisErrorHandler());
+        });
+        return { url: server.url, ran };
+      }
+
+      it("a rule decided by another instance does not open the router's rule-less routes", async () => {
+        // The app-wide rule passed for a token the router's own instance never accepted: it must
+        // not count as "a rule" inside a router that authenticates with another instance.
+        const { url, ran } = await mixed((app, own, ran) => {
+          app.use(requireAuthentication());
+          own.get('/secret', handler('secret', ran));
+          app.use('/internal', own);
+        });
+        const res = await send(`${url}/internal/secret`, { token: foreign });
+        expect(res.status).toBe(401);
+        expect(res.body.code).toBe('ERR_SIGNATURE_INVALID');
+        expect(res.text).not.toContain('secret"');
+        expect(ran).toEqual([]);
+      });
+
+      it('a token both instances accept still needs a rule of the router for its rule-less routes', async () => {
+        const shared = createPortcullis(base);
+        const ran: string[] = [];
+        const server = await apps.start((app) => {
+          app.use(portcullis(createPortcullis({ ...base, realm: 'front' })));
+          app.use(requireAuthentication()); // decided by the gate's instance
+          const own = portcullisRouter({ portcullis: shared });
+          own.get('/secret', handler('secret', ran));
+          own.get('/orders', requireScopes('orders:read'), handler('orders', ran));
+          app.use('/internal', own);
+          app.use(portcullisErrorHandler());
+        });
+        expect((await send(`${server.url}/internal/secret`, { token: reader })).body.code).toBe('ERR_NO_RULE');
+        expect((await send(`${server.url}/internal/orders`, { token: reader })).status).toBe(200);
+        expect(ran).toEqual(['orders']);
+      });
+
+      it('hands the request back to the instance in front once it leaves the router', async () => {
+        // After a router with its own instance found no route, later rules of the app decide with
+        // the gate's instance again, not with the router's (another issuer, mapping or audience).
+        const { url, ran } = await mixed((app, own, ran) => {
+          own.get('/only-here', requireScopes('orders:read'), handler('inner', ran));
+          app.use('/api', own);
+          app.get('/api/after', requireScopes('orders:read'), handler('after', ran));
+        });
+        const res = await send(`${url}/api/after`, { token: foreign });
+        expect(res.status).toBe(200);
+        expect(ran).toEqual(['after']);
+      });
+    });
+
     it('a router-level publicRoute() opens the whole router', async () => {
       const { url, ran } = await serve(
         (api, ran) => {

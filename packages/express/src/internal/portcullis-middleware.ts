@@ -41,15 +41,19 @@ function scopeOf(req: Request, fn: unknown, state: RequestState): PassScope {
   return state.routers.length > 0 ? (state.routers[state.routers.length - 1] as object) : GLOBAL_SCOPE;
 }
 
-/** Whether a pass counts for a handler of `route` right now. */
+/**
+ * Whether a pass counts for a handler of `route` right now: it was recorded in the route, an
+ * enclosing deny-by-default router or app-wide, and — for a rule — by the instance in charge now.
+ */
 export function passCounts(pass: Pass, route: object, state: RequestState): boolean {
+  if (!pass.public && pass.instance !== state.portcullis) return false;
   return pass.scope === route || pass.scope === GLOBAL_SCOPE || state.routers.includes(pass.scope);
 }
 
 /** Records a passed check in the scope of the running middleware. */
 export function recordPass(req: Request, fn: unknown, isPublic: boolean): void {
   const state = requestState(req);
-  state.passes.push({ scope: scopeOf(req, fn, state), public: isPublic });
+  state.passes.push({ scope: scopeOf(req, fn, state), public: isPublic, instance: state.portcullis });
 }
 
 /** What a check decided: a public marker passed, or a rule allowed. */

@@ -17,6 +17,12 @@ export interface Pass {
   readonly scope: PassScope;
   /** `true` for `publicRoute()` and `publicPaths`: no authentication happened. */
   readonly public: boolean;
+  /**
+   * The instance in charge when the check passed. A rule's pass counts only while that instance
+   * is still in charge: a rule decided on another instance's principal (another issuer, audience
+   * or claims mapping) proves nothing inside a router that authenticates with its own.
+   */
+  readonly instance: Portcullis | undefined;
 }
 
 /**

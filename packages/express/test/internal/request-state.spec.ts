@@ -11,7 +11,7 @@ describe('requestState', () => {
     const req = { method: 'GET' };
     const state = requestState(req);
     expect(state).toMatchObject({ portcullis: undefined, auth: undefined, passes: [], routers: [] });
-    state.passes.push({ scope: {}, public: false });
+    state.passes.push({ scope: {}, public: false, instance: undefined });
     expect(requestState(req)).toBe(state);
     expect(requestState(req).passes).toHaveLength(1);
   });
