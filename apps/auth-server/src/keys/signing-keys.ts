@@ -1,5 +1,6 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 
 /** Algorithms of the signing keys, in publication order for a new generation. */
@@ -142,11 +143,19 @@ export async function readSigningKeys(file: string): Promise<PrivateSigningJwk[]
  */
 export async function writeSigningKeys(file: string, keys: readonly PrivateSigningJwk[]): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${process.pid}.tmp`;
+  // An unpredictable name, created exclusively ('wx': fails on an existing file or symlink): in a
+  // directory others can write to, nothing planted there can receive the keys or be renamed over
+  // the keys file.
+  const temporary = join(dirname(file), `.${basename(file)}.${randomBytes(12).toString('hex')}.tmp`);
   // Private keys: never readable by group or others, even for an instant.
-  await writeFile(temporary, `${JSON.stringify({ keys }, null, 2)}\n`, { mode: 0o600, flag: 'w' });
-  await chmod(temporary, 0o600);
-  await rename(temporary, file);
+  await writeFile(temporary, `${JSON.stringify({ keys }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    await chmod(temporary, 0o600);
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true }); // ours (created just above): never leave keys behind
+    throw error;
+  }
 }
 
 function isPrivateSigningJwk(value: unknown): value is PrivateSigningJwk {

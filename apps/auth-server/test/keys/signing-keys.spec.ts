@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importJWK, SignJWT, jwtVerify } from 'jose';
@@ -44,6 +44,18 @@ describe('signing keys file', () => {
     expect((await stat(join(dir, 'nested'))).mode & 0o077).toBe(0);
     const second = await loadOrCreateSigningKeys(file);
     expect(second).toEqual(first);
+  });
+
+  it('never writes the private keys through a file planted at a predictable temporary path', async () => {
+    // A KEYS_FILE in a directory other users can write to: a planted, world-readable file (or a
+    // symlink) at `<file>.<pid>.tmp` must neither receive the keys nor become the keys file.
+    await mkdir(join(dir, 'nested'), { recursive: true });
+    const planted = `${file}.${process.pid}.tmp`;
+    await writeFile(planted, 'planted', { mode: 0o644 });
+    await loadOrCreateSigningKeys(file);
+    expect(await readFile(planted, 'utf8')).toBe('planted');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await readdir(join(dir, 'nested'))).toEqual(['jwks.json', 'jwks.json.' + process.pid + '.tmp'].sort());
   });
 
   it('rotation puts a new key per algorithm first and keeps the previous ones', async () => {
