@@ -188,8 +188,8 @@ export function portcullisRouter(options: PortcullisRouterOptions = {}): Router 
 
   // Track which deny-by-default routers are handling the request, so a router-level pass counts
   // only while the request is inside that router. A router with its own instance is in charge
-  // while the request is inside it, and hands the request back to the instance in front when it
-  // leaves without an answer (later rules of the app decide with that one again). On an error it
+  // while the request is inside it, and hands the request back to the instance in front (if any)
+  // when it leaves without an answer (later rules of the app decide with that one again). On an error it
   // stays in charge, so the error handler phrases the answer with the instance that refused.
   const own = instance;
   const handle = (router as unknown as { handle: AnyHandler }).handle;
@@ -207,7 +207,11 @@ export function portcullisRouter(options: PortcullisRouterOptions = {}): Router 
         const at = state.routers.lastIndexOf(router);
         if (at !== -1) state.routers.splice(at, 1);
         for (let i = state.passes.length - 1; i >= 0; i--) if (state.passes[i]?.scope === router) state.passes.splice(i, 1);
-        if (own !== undefined && (err === undefined || err === null || err === 'router')) state.portcullis = previous;
+        // Without an instance in front (no gate) there is nothing to confuse it with: the router's
+        // instance stays in charge, as before, for app-level rules after it.
+        if (own !== undefined && previous !== undefined && (err === undefined || err === null || err === 'router')) {
+          state.portcullis = previous;
+        }
       }
       out(err);
     };
