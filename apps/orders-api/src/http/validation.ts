@@ -17,11 +17,18 @@ const MAX_ISSUES = 20;
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query'): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues: ValidationIssue[] = result.error.issues.slice(0, MAX_ISSUES).map((issue) => ({
-    path: formatPath(where, issue.path),
-    message: issue.message,
-  }));
-  throw ApiError.validation(issues, where === 'body' ? 'The request body is invalid' : 'The query string is invalid');
+  const issues: ValidationIssue[] = [];
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      // zod's message quotes every unknown key in full: one issue per key instead, the key only in
+      // the (bounded, printable) path, so a client-chosen key is never echoed whole.
+      for (const key of issue.keys) issues.push({ path: formatPath(where, [...issue.path, key]), message: 'is not allowed' });
+    } else {
+      issues.push({ path: formatPath(where, issue.path), message: issue.message });
+    }
+    if (issues.length >= MAX_ISSUES) break;
+  }
+  throw ApiError.validation(issues.slice(0, MAX_ISSUES), where === 'body' ? 'The request body is invalid' : 'The query string is invalid');
 }
 
 function formatPath(where: string, path: readonly PropertyKey[]): string {
