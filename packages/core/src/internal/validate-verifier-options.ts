@@ -30,6 +30,33 @@ const ALWAYS_REQUIRED = ['iss', 'exp'] as const;
 /** Claims a revocation query is made of. */
 const REVOCATION_REQUIRES = ['jti', 'sub', 'iat', 'iss'] as const;
 
+/**
+ * Every option `VerifierOptions` has (compile-time exhaustive). Anything else is refused: a
+ * misspelt option would otherwise be ignored silently — `revocaton` would leave revocation off,
+ * `maxTokenLifetme` keep the 24 h default — and JavaScript callers get no compile error for it.
+ */
+const KNOWN_OPTIONS: Readonly<Record<keyof VerifierOptions, true>> = Object.freeze({
+  issuer: true,
+  audience: true,
+  audienceClaim: true,
+  jwksUri: true,
+  remoteJwks: true,
+  jwks: true,
+  keys: true,
+  secret: true,
+  algorithms: true,
+  typ: true,
+  requiredClaims: true,
+  clockTolerance: true,
+  maxTokenAge: true,
+  maxTokenLifetime: true,
+  maxTokenSize: true,
+  cache: true,
+  revocation: true,
+  revocationTimeout: true,
+  now: true,
+});
+
 /** Largest accepted clock tolerance: RFC 9068 §4 speaks of "a few minutes" at most. */
 const MAX_CLOCK_TOLERANCE = 300;
 
@@ -119,6 +146,11 @@ function resolveAlgorithms(options: VerifierOptions): string[] {
 export function validateVerifierOptions(options: VerifierOptions): ResolvedVerifierOptions {
   if (options === null || typeof options !== 'object')
     fail('options must be an object, e.g. { issuer, audience, jwksUri }');
+  for (const key of Object.keys(options)) {
+    if (!Object.prototype.hasOwnProperty.call(KNOWN_OPTIONS, key)) {
+      fail(`unknown option '${key}' (misspelt?); the options are ${Object.keys(KNOWN_OPTIONS).join(', ')}`);
+    }
+  }
 
   if (typeof options.issuer !== 'string' || options.issuer.length === 0) {
     fail(
@@ -215,6 +247,7 @@ export function validateVerifierOptions(options: VerifierOptions): ResolvedVerif
   else if (
     cache !== null &&
     typeof cache === 'object' &&
+    Object.keys(cache).every((key) => key === 'maxEntries') &&
     (cache.maxEntries === undefined || isPositiveInteger(cache.maxEntries))
   ) {
     cacheMaxEntries = cache.maxEntries ?? 10_000;

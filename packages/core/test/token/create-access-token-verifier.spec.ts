@@ -66,6 +66,20 @@ describe('createAccessTokenVerifier — options are validated once, with how-to-
     expect(() => validateVerifierOptions(options)).toThrow(message);
   });
 
+  it('refuses an unknown option: a misspelt security option must not be silently ignored', () => {
+    // `revocaton` would otherwise leave revocation off; `maxTokenLifetme` would keep the 24 h default.
+    const store = new InMemoryRevocationStore({ now: issuer.clock.now });
+    const typo = { ...base(), revocaton: store } as unknown as VerifierOptions;
+    expect(() => createAccessTokenVerifier(typo)).toThrow(TypeError);
+    expect(() => createAccessTokenVerifier(typo)).toThrow(/unknown option 'revocaton'/);
+    expect(() => validateVerifierOptions({ ...base(), maxTokenLifetme: 900 } as unknown as VerifierOptions)).toThrow(
+      /unknown option 'maxTokenLifetme'/,
+    );
+    expect(() =>
+      validateVerifierOptions({ ...base(), cache: { maxEntrys: 10 } } as unknown as VerifierOptions),
+    ).toThrow(/'cache' must be false or \{ maxEntries/);
+  });
+
   it('refuses a revocation store when requiredClaims cannot build its query', () => {
     const revocation = { isRevoked: () => false, revokeToken: () => undefined, revokeSubject: () => undefined };
     expect(() =>
