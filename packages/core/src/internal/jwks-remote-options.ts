@@ -14,6 +14,18 @@ export interface ResolvedRemoteJwksOptions {
   readonly fetch: typeof fetch;
 }
 
+/** Every option `RemoteJwksOptions` has (compile-time exhaustive). */
+const REMOTE_JWKS_OPTIONS: Readonly<Record<keyof RemoteJwksOptions, true>> = {
+  timeout: true,
+  maxResponseBytes: true,
+  cacheMaxAge: true,
+  cooldown: true,
+  maxStale: true,
+  headers: true,
+  fetch: true,
+};
+const REMOTE_JWKS_KEYS: readonly string[] = Object.freeze(Object.keys(REMOTE_JWKS_OPTIONS));
+
 /** Defaults documented on {@link RemoteJwksOptions}. */
 export const REMOTE_JWKS_DEFAULTS = Object.freeze({
   timeout: 2000,
@@ -84,6 +96,14 @@ export function resolveRemoteJwksOptions(
     throw new TypeError('"remoteJwks" must be an object, e.g. { timeout: 2000, cacheMaxAge: 600000 }');
   }
   const o = options ?? {};
+  for (const key of Object.keys(o)) {
+    // A misspelt option would silently keep its default.
+    if (!REMOTE_JWKS_KEYS.includes(key)) {
+      throw new TypeError(
+        `"remoteJwks" has an unknown option '${key}'; the options are ${REMOTE_JWKS_KEYS.join(', ')}`,
+      );
+    }
+  }
   const timeout = duration('timeout', o.timeout, REMOTE_JWKS_DEFAULTS.timeout, 1);
   if (timeout > MAX_TIMER_DELAY) {
     // setTimeout would fire after 1 ms instead: every fetch would time out and every request get 503.

@@ -115,6 +115,8 @@ describe('createKeyResolver: remoteJwks options', () => {
     [{ headers: { 'user-agent': 1 } }, /"remoteJwks.headers" must be an object of string header values/],
     [{ fetch: 'fetch' }, /"remoteJwks.fetch" must be a fetch function/],
     ['fast', /"remoteJwks" must be an object/],
+    // A misspelt option would silently keep its default (here: keys cached 10 min instead of 1).
+    [{ cacheMaxage: 60_000 }, /"remoteJwks" has an unknown option 'cacheMaxage'/],
   ])('refuses %j', (options, message) => {
     expect(create(options)).toThrow(message);
   });
