@@ -80,6 +80,7 @@ function createModuleInstance(options: PortcullisModuleOptions): Portcullis {
  *         audience: config.getOrThrow('AUTH_AUDIENCE'),
  *         jwksUri: config.getOrThrow('AUTH_JWKS_URI'),
  *         claims: 'keycloak',
+ *         claimsClientId: config.getOrThrow('AUTH_AUDIENCE'), // this API's own client in Keycloak
  *       }),
  *     }),
  *   ],

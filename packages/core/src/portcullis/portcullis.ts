@@ -22,9 +22,11 @@ export interface PortcullisOptions extends VerifierOptions {
    */
   readonly roleHierarchy?: Readonly<Record<string, readonly string[]>>;
   /**
-   * Replaces `{clientId}` in claim paths, e.g. the Keycloak preset's
-   * `resource_access.{clientId}.roles`: set it to this API's own client id so only the roles a
-   * user holds for this API count. @default the token's client id
+   * This API's own client id: replaces `{clientId}` in claim paths, e.g. the Keycloak preset's
+   * `resource_access.{clientId}.roles`, so only the roles a user holds for this API count. Required
+   * with a mapping that uses `{clientId}` (the `keycloak` preset does): creation throws a
+   * `TypeError` without it, because the token's own client id would let the calling client choose
+   * whose roles apply. @default undefined
    */
   readonly claimsClientId?: string;
   /** RFC 6750 `realm`. @default 'api' */

@@ -6,9 +6,9 @@ export type ClaimsPreset = 'rfc9068' | 'auth0' | 'entra' | 'okta' | 'keycloak' |
 
 /**
  * How claims become a {@link Principal}. Claim paths are dot-separated (`realm_access.roles`);
- * the segment `{clientId}` is replaced with the token's client id
- * (`resource_access.{clientId}.roles`). Only own properties are followed (`__proto__` and friends
- * are never read).
+ * the segment `{clientId}` is replaced with this API's own client id, which must then be configured
+ * (`claimsClientId`; `resource_access.{clientId}.roles`). Only own properties are followed
+ * (`__proto__` and friends are never read).
  *
  * @example
  * ```ts

@@ -76,9 +76,10 @@ function cognitoKind(claims: Claims, clientId: string | undefined): PrincipalKin
  * - **Auth0** puts roles in a namespaced custom claim set by an Action, e.g.
  *   `api.accessToken.setCustomClaim('https://orders.example.com/roles', event.authorization.roles)`.
  *   Claim names with dots are addressed in brackets: `roles: ['[https://orders.example.com/roles]']`.
- * - **Keycloak**: `{clientId}` is replaced with `PrincipalMapperOptions.clientId` when set (the
- *   API's own client — recommended, this is where Keycloak puts the API's client roles), otherwise
- *   with the token's client id (`azp`), i.e. the roles the user holds *for the calling client*.
+ * - **Keycloak**: `{clientId}` is replaced with the API's own client id (`claimsClientId`,
+ *   `PrincipalMapperOptions.clientId`), which this preset therefore requires: Keycloak puts the
+ *   roles a user holds for the API under its client id. For realm roles only, use
+ *   `{ ...CLAIMS_PRESETS.keycloak, roles: ['realm_access.roles'] }`.
  * - **Cognito** access tokens carry no `aud` (they carry `client_id`) and no `typ`: verify them
  *   with `audienceClaim: 'client_id'`, `audience: '<app client id>'` and `typ: false`. They carry
  *   no tenant by default; add one with a pre-token-generation trigger and map it:

@@ -43,9 +43,11 @@ export interface PrincipalMapperOptions {
    */
   readonly roleHierarchy?: RoleHierarchy | Readonly<Record<string, readonly string[]>>;
   /**
-   * Replaces the `{clientId}` segment of claim paths (Keycloak `resource_access.{clientId}.roles`).
-   * Set it to the API's own client id so only the roles the user holds *for this API* count.
-   * @default the token's client id
+   * This API's own client id, which replaces the `{clientId}` segment of claim paths (Keycloak
+   * `resource_access.{clientId}.roles`): only the roles the user holds *for this API* count. Required
+   * when a claim path uses `{clientId}` (a `TypeError` otherwise): the token's own client id would let
+   * the calling client choose whose roles apply.
+   * @default undefined (no claim path may use `{clientId}`)
    */
   readonly clientId?: string;
 }
@@ -128,6 +130,19 @@ export function createPrincipalMapper(
   if (configuredClientId !== undefined && (typeof configuredClientId !== 'string' || configuredClientId === '')) {
     throw new TypeError("'clientId' must be a non-empty string");
   }
+  // `{clientId}` names the API's own client, never the caller's: filled from the token (`azp`), it
+  // would let whichever client asked for the token choose whose roles, scopes or tenant apply — a
+  // user who is `admin` of a front-end client would be `admin` of this API (confused deputy).
+  const placeholder = [...scopePaths, ...rolePaths, ...(tenantPath === undefined ? [] : [tenantPath])].find((p) =>
+    p.segments.some((s) => typeof s !== 'string'),
+  );
+  if (placeholder !== undefined && configuredClientId === undefined) {
+    throw new TypeError(
+      `claim path '${placeholder.source}' uses {clientId}: set this API's own client id ` +
+        "(claimsClientId in the Portcullis options, clientId in createPrincipalMapper), e.g. 'orders-api', " +
+        "or drop the path (Keycloak realm roles only: { ...CLAIMS_PRESETS.keycloak, roles: ['realm_access.roles'] })",
+    );
+  }
 
   const map = (claims: Readonly<JWTPayload> & { readonly [claim: string]: unknown }): Principal => {
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
@@ -155,15 +170,14 @@ export function createPrincipalMapper(
     }
 
     const scopes = new Set<string>();
-    for (const path of scopePaths) addScopes(readClaimPath(claims, path, clientId), path, scopes);
+    for (const path of scopePaths) addScopes(readClaimPath(claims, path, configuredClientId), path, scopes);
 
-    const roleClientId = configuredClientId ?? clientId;
     const granted = new Set<string>();
-    for (const path of rolePaths) addRoles(readClaimPath(claims, path, roleClientId), path, granted);
+    for (const path of rolePaths) addRoles(readClaimPath(claims, path, configuredClientId), path, granted);
 
     let tenant: string | undefined;
     if (tenantPath) {
-      const value = readClaimPath(claims, tenantPath, clientId);
+      const value = readClaimPath(claims, tenantPath, configuredClientId);
       if (value !== undefined && typeof value !== 'string')
         throw claimInvalid(tenantPath.source, 'tenant must be a string');
       // An empty tenant is no tenant: tenant rules then deny (SPEC 92).

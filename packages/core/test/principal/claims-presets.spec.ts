@@ -267,9 +267,17 @@ describe('keycloak preset', () => {
     expect(allows(requireRoles(['admin']), p)).toBe(false); // orders-web's client role does not count
   });
 
-  it('without claimsClientId reads the calling client’s roles (documented default)', async () => {
-    const authenticate = await keycloak();
-    expect((await authenticate(userToken)).grantedRoles).toContain('admin');
+  it('refuses to start without claimsClientId: the calling client (azp) must not choose whose roles count', async () => {
+    await expect(keycloak()).rejects.toThrow(/uses \{clientId\}: set this API's own client id/);
+    // Realm roles only, as the error suggests: the other client's admin role still counts for nothing.
+    const realmOnly = await provider(
+      realm,
+      'orders-api',
+      { ...CLAIMS_PRESETS.keycloak, roles: ['realm_access.roles'] },
+      { typ: 'JWT', requiredClaims: ['iss', 'aud', 'exp', 'iat', 'sub', 'jti'] },
+      { typ: 'JWT' },
+    );
+    expect((await realmOnly(userToken)).grantedRoles).toEqual(['offline_access', 'uma_authorization', 'customer']);
   });
 
   it('recognises a service-account token, and not a user named like one', async () => {
@@ -293,7 +301,7 @@ describe('keycloak preset', () => {
   });
 
   it('fails closed when realm_access is not an object', async () => {
-    const authenticate = await keycloak();
+    const authenticate = await keycloak({ claimsClientId: 'orders-api' });
     await expect(authenticate({ ...userToken, realm_access: ['admin'] })).rejects.toBeInstanceOf(PortcullisError);
   });
 });

@@ -127,7 +127,12 @@ function literalStrings(root: unknown): { strings: Set<string>; arrayStrings: Se
 
 const PRESETS = Object.keys(CLAIMS_PRESETS) as ClaimsPreset[];
 const mappers = PRESETS.flatMap((preset) => [
-  { name: preset, map: createPrincipalMapper(preset), expanded: false },
+  // Presets with a `{clientId}` path (keycloak) need the API's client id: here the other one of the generator's two.
+  {
+    name: preset,
+    map: createPrincipalMapper(preset, preset === 'keycloak' ? { clientId: 'orders-web' } : {}),
+    expanded: false,
+  },
   {
     name: `${preset}+hierarchy`,
     map: createPrincipalMapper(preset, { roleHierarchy: HIERARCHY, clientId: 'orders-api' }),

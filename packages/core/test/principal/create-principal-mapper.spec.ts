@@ -275,19 +275,47 @@ describe('createPrincipalMapper (rfc9068 default)', () => {
 });
 
 describe('claim paths', () => {
-  it('reads nested and {clientId} paths', () => {
-    const m = createPrincipalMapper({
-      roles: ['realm_access.roles', 'resource_access.{clientId}.roles'],
-      clientId: ['azp'],
-    });
+  it('reads nested and {clientId} paths, {clientId} being the configured one', () => {
+    const m = createPrincipalMapper(
+      { roles: ['realm_access.roles', 'resource_access.{clientId}.roles'], clientId: ['azp'] },
+      { clientId: 'orders-api' },
+    );
     const p = m({
       iss: 'https://kc',
       sub: 'u1',
       azp: 'orders-web',
       realm_access: { roles: ['customer'] },
-      resource_access: { 'orders-web': { roles: ['web-user'] }, other: { roles: ['admin'] } },
+      resource_access: { 'orders-api': { roles: ['support'] }, 'orders-web': { roles: ['admin'] } },
     });
-    expect(p.grantedRoles).toEqual(['customer', 'web-user']);
+    expect(p.grantedRoles).toEqual(['customer', 'support']);
+    expect(p.clientId).toBe('orders-web');
+  });
+
+  it.each([
+    ['roles', { roles: ['resource_access.{clientId}.roles'] }],
+    ['scopes', { scopes: ['scope', 'resource_access.{clientId}.scopes'] }],
+    ['tenant', { tenant: 'tenants.{clientId}' }],
+  ])('refuses a {clientId} path in %s without a configured clientId (the caller must not choose)', (_, mapping) => {
+    expect(() => createPrincipalMapper({ ...mapping, clientId: ['azp'] })).toThrow(
+      /uses \{clientId\}: set this API's own client id \(claimsClientId/,
+    );
+    expect(() => createPrincipalMapper('keycloak')).toThrow(TypeError);
+  });
+
+  it('reads scopes and the tenant through the configured clientId, never the token’s', () => {
+    const m = createPrincipalMapper(
+      { scopes: ['perms.{clientId}'], tenant: 'tenants.{clientId}', clientId: ['azp'] },
+      { clientId: 'orders-api' },
+    );
+    const p = m({
+      iss: 'i',
+      sub: 's',
+      azp: 'orders-web',
+      perms: { 'orders-api': ['orders:read'], 'orders-web': ['orders:admin'] },
+      tenants: { 'orders-api': 't1', 'orders-web': 't2' },
+    });
+    expect([...p.scopes]).toEqual(['orders:read']);
+    expect(p.tenant).toBe('t1');
   });
 
   it('uses the configured clientId for {clientId} when given', () => {
@@ -313,7 +341,7 @@ describe('claim paths', () => {
   });
 
   it('fails closed when an intermediate claim has the wrong type', () => {
-    const m = createPrincipalMapper('keycloak');
+    const m = createPrincipalMapper('keycloak', { clientId: 'orders-api' });
     const e = claimError(() => m({ iss: 'i', sub: 's', azp: 'c', realm_access: 'admin' }));
     expect(e.claim).toBe('realm_access.roles');
     expect(claimError(() => m({ iss: 'i', sub: 's', azp: 'c', realm_access: ['admin'] })).claim).toBe(
@@ -322,7 +350,7 @@ describe('claim paths', () => {
   });
 
   it('grants nothing through a client id named __proto__ (SPEC 90)', () => {
-    const m = createPrincipalMapper('keycloak');
+    const m = createPrincipalMapper('keycloak', { clientId: '__proto__' });
     const claims = JSON.parse(
       '{"iss":"i","sub":"s","azp":"__proto__","resource_access":{"__proto__":{"roles":["admin"]}}}',
     ) as Record<string, unknown>;

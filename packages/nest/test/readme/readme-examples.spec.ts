@@ -1107,14 +1107,17 @@ describe('README tables match the code', () => {
         ['a', 'b'],
         ['admin'],
       ]);
-      // claimsClientId: by default `{clientId}` in a claim path is the token's client id.
-      expect(row('claimsClientId')[1]).toBe("the token's client id");
-      const keycloakish = createPortcullis({
-        ...issuer.verifierOptions(),
-        claims: { roles: ['resource_access.{clientId}.roles'] },
+      // claimsClientId: none by default, and then no claim path may use `{clientId}` (the calling
+      // client must not choose whose roles count); set, it is the value of `{clientId}`.
+      expect(row('claimsClientId')[1]).toBe('none');
+      const keycloakish = { ...issuer.verifierOptions(), claims: { roles: ['resource_access.{clientId}.roles'] } };
+      expect(() => createPortcullis(keycloakish)).toThrow(/uses \{clientId\}/);
+      const clientRoles = await issuer.token({
+        client_id: 'web',
+        resource_access: { web: { roles: ['x'] }, 'orders-api': { roles: ['y'] } },
       });
-      const clientRoles = await issuer.token({ client_id: 'web', resource_access: { web: { roles: ['x'] } } });
-      expect([...(await keycloakish.authenticateToken(clientRoles)).principal.roles]).toEqual(['x']);
+      const forApi = createPortcullis({ ...keycloakish, claimsClientId: 'orders-api' });
+      expect([...(await forApi.authenticateToken(clientRoles)).principal.roles]).toEqual(['y']);
 
       // revocation: none, and REVOCATION_STORE is then null.
       expect(row('revocation')[1]).toBe('—');

@@ -39,7 +39,13 @@ const base = {
 };
 
 // ---- forRoot / forRootAsync options -------------------------------------------------------------
-PortcullisModule.forRoot({ ...base, claims: 'keycloak', roleHierarchy: { admin: ['support'] }, isGlobal: false });
+PortcullisModule.forRoot({
+  ...base,
+  claims: 'keycloak',
+  claimsClientId: 'orders-api',
+  roleHierarchy: { admin: ['support'] },
+  isGlobal: false,
+});
 PortcullisModule.forRoot({
   ...base,
   globalGuard: false,
