@@ -37,7 +37,7 @@ import {
   Scopes,
 } from '../../../src/index.js';
 import type { AuditEvent, PortcullisPolicy, Principal, ResourceResolver, RevocationStore } from '../../../src/index.js';
-import { HandlerCounter, portcullisImport, scenarioModule, SCENARIO_OPTIONS } from '../support/scenario-app.js';
+import { HandlerCounter, ORDERS, portcullisImport, scenarioModule, SCENARIO_OPTIONS } from '../support/scenario-app.js';
 import { PLATFORMS, startApp } from '../support/start-app.js';
 import type { StartedApp } from '../support/start-app.js';
 
@@ -50,6 +50,20 @@ class ThrowingResolver implements ResourceResolver<{ ownerId: string }> {
   }
   ownerOf(resource: { ownerId: string }): string {
     return resource.ownerId;
+  }
+}
+
+/** A repository-style resolver that answers `null` for a missing id (TypeORM, Prisma, node-postgres). */
+@Injectable()
+class NullingResolver implements ResourceResolver<{ ownerId: string; orgId: string }> {
+  async load(id: string): Promise<{ ownerId: string; orgId: string } | null> {
+    return ORDERS.get(id) ?? null;
+  }
+  ownerOf(resource: { ownerId: string }): string {
+    return resource.ownerId;
+  }
+  tenantOf(resource: { orgId: string }): string {
+    return resource.orgId;
   }
 }
 
@@ -110,6 +124,11 @@ class ExtraController {
   }
 
   @Get('broken/:id') @OwnedResource(ThrowingResolver) broken(@Param('id') id: string) {
+    this.counter.count++;
+    return { ok: true, id };
+  }
+
+  @Get('nullable/:id') @OwnedResource(NullingResolver) nullable(@Param('id') id: string) {
     this.counter.count++;
     return { ok: true, id };
   }
@@ -223,7 +242,7 @@ describe.each(PLATFORMS)('%s', (platform) => {
     };
     const root = scenarioModule(portcullisImport('forRoot', options), {
       controllers: [MixedController, PublicClassController, ExtraController],
-      providers: [ThrowingResolver, ThrowingPolicy],
+      providers: [ThrowingResolver, NullingResolver, ThrowingPolicy],
     });
     started = await startApp(root, platform);
     url = started.url;
@@ -438,6 +457,16 @@ describe.each(PLATFORMS)('%s', (platform) => {
     expect(pick(other)).toEqual(pick(missing));
   });
 
+  it('a resolver answering null for a missing id gives the same 404 as another user’s resource', async () => {
+    const token = await tokenFor('alice');
+    const runs = started.counter.count;
+    const [other, missing] = [await get(`${url}/nullable/o-b1`, token), await get(`${url}/nullable/o-nope`, token)];
+    expect([other.status, missing.status]).toEqual([404, 404]);
+    expect(await missing.text()).toBe(await other.text());
+    expect(started.counter.count).toBe(runs);
+    expect((await get(`${url}/nullable/o-a1`, token)).status).toBe(200);
+  });
+
   it('sets request.portcullis = { principal, token } and request.user = principal', async () => {
     const res = await get(`${url}/whoami`, await tokenFor('alice'));
     expect(await res.json()).toEqual({ sameObject: true, hasTokenHash: true });
@@ -466,7 +495,7 @@ describe.each(PLATFORMS)('%s with exception filters', (platform) => {
       portcullisImport('forRoot', { ...issuer.verifierOptions(), ...SCENARIO_OPTIONS, audit: () => {} }),
       {
         controllers: [ExtraController],
-        providers: [ThrowingResolver, ThrowingPolicy],
+        providers: [ThrowingResolver, NullingResolver, ThrowingPolicy],
       },
     );
     const started = await startApp(root, platform, {
