@@ -38,6 +38,7 @@ import {
 } from '../../../src/index.js';
 import type { AuditEvent, PortcullisPolicy, Principal, ResourceResolver, RevocationStore } from '../../../src/index.js';
 import { HandlerCounter, ORDERS, portcullisImport, scenarioModule, SCENARIO_OPTIONS } from '../support/scenario-app.js';
+import type { Order } from '../support/scenario-app.js';
 import { PLATFORMS, startApp } from '../support/start-app.js';
 import type { StartedApp } from '../support/start-app.js';
 
@@ -55,14 +56,14 @@ class ThrowingResolver implements ResourceResolver<{ ownerId: string }> {
 
 /** A repository-style resolver that answers `null` for a missing id (TypeORM, Prisma, node-postgres). */
 @Injectable()
-class NullingResolver implements ResourceResolver<{ ownerId: string; orgId: string }> {
-  async load(id: string): Promise<{ ownerId: string; orgId: string } | null> {
+class NullingResolver implements ResourceResolver<Order> {
+  async load(id: string): Promise<Order | null> {
     return ORDERS.get(id) ?? null;
   }
-  ownerOf(resource: { ownerId: string }): string {
+  ownerOf(resource: Order): string {
     return resource.ownerId;
   }
-  tenantOf(resource: { orgId: string }): string {
+  tenantOf(resource: Order): string {
     return resource.orgId;
   }
 }
