@@ -86,7 +86,9 @@ export class RedisRevocationStore implements RevocationStore {
     if (!Number.isSafeInteger(revokedAtOrBefore)) {
       throw new PortcullisError('ERR_REVOCATION_UNAVAILABLE', { reason: 'malformed subject revocation entry in Redis' });
     }
-    return query.iat <= revokedAtOrBefore;
+    // By whole second: `iat` may carry a fraction (RFC 7519 §2), and a token issued at T + 0.4 was
+    // issued in the revocation second T as much as one whose `iat` says T.
+    return Math.floor(query.iat) <= revokedAtOrBefore;
   }
 
   private key(kind: 'jti' | 'sub', id: string): string {

@@ -79,6 +79,9 @@ const url = process.env.TEST_REDIS_URL;
     expect(await store.isRevoked(query('b', 'bob', t))).toBe(true);
     expect(await store.isRevoked(query('c', 'bob', t + 1))).toBe(false);
     expect(await store.isRevoked(query('d', 'carol', t - 10))).toBe(false);
+    // RFC 7519 allows a fraction in iat: a token issued at t + 0.4 was issued in the revocation second.
+    expect(await store.isRevoked(query('e', 'bob', t + 0.4))).toBe(true);
+    expect(await store.isRevoked(query('f', 'bob', t + 1.2))).toBe(false);
     expect(await redis.get(`${prefix}sub:bob`)).toBe(String(t));
   });
 
