@@ -23,12 +23,17 @@ export interface RevocationQuery {
  * ```
  */
 export interface RevocationStore {
-  /** Revoke one token by `jti` until `expiresAt` (seconds since the epoch), after which it expires anyway. */
+  /**
+   * Revoke one token by `jti` until `expiresAt` (seconds since the epoch), after which it expires
+   * anyway. Keep the entry at least the verifier's `clockTolerance` past `expiresAt`: the verifier
+   * still accepts the token that long after `exp`.
+   */
   revokeToken(jti: string, expiresAt: number): void | Promise<void>;
   /**
-   * Revoke every token of `sub` whose `iat` is at or before `issuedAtOrBefore` (seconds). `iat` has
-   * whole seconds, so a token issued in the revocation second is revoked too.
-   * `retainUntil` (seconds) lets the store forget the entry once no such token can still be valid.
+   * Revoke every token of `sub` whose `iat` is at or before `issuedAtOrBefore` (seconds), compared
+   * by whole second (`Math.floor(iat) <= issuedAtOrBefore`: `iat` may carry a fraction, and a token
+   * issued in the revocation second is revoked too). `retainUntil` (seconds) lets the store forget
+   * the entry once no such token can still be valid (plus the verifier's `clockTolerance`).
    */
   revokeSubject(sub: string, issuedAtOrBefore: number, retainUntil: number): void | Promise<void>;
   /** Whether the token is revoked. */
