@@ -1,6 +1,14 @@
 import { Inject, Logger, Module } from '@nestjs/common';
 import type { CanActivate, OnApplicationBootstrap, Type } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule, DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
+import {
+  APP_GUARD,
+  DiscoveryModule,
+  DiscoveryService,
+  MetadataScanner,
+  ModuleRef,
+  ModulesContainer,
+  Reflector,
+} from '@nestjs/core';
 import { createPortcullis, REVOCATION_STORE } from '@portcullis/core';
 import type { Portcullis, PortcullisOptions } from '@portcullis/core';
 import type { PortcullisModuleOptions } from './interfaces/portcullis-module-options.interface.js';
@@ -142,12 +150,13 @@ export class PortcullisModule extends ConfigurablePortcullisModule implements On
     private readonly reflector: Reflector,
     private readonly moduleRef: ModuleRef,
     @Inject(PORTCULLIS_MODULE_OPTIONS) private readonly options: PortcullisModuleOptions,
+    private readonly modules: ModulesContainer,
   ) {
     super();
   }
 
   onApplicationBootstrap(): void {
-    const routes = scanRoutes(this.discovery, this.scanner, this.reflector);
+    const routes = scanRoutes(this.discovery, this.scanner, this.reflector, this.modules.applicationId);
     this.checkRoutes(routes);
     this.reportRoutes(routes);
   }
@@ -164,7 +173,9 @@ export class PortcullisModule extends ConfigurablePortcullisModule implements On
         if (spec) {
           const resolver = this.provider<ResourceResolver<unknown>>(spec.resolver, route, '@OwnedResource', problems);
           if (resolver) ownershipRule(spec, resolver);
-          if (!route.paths.every((path) => path.split('/').includes(`:${spec.param}`))) {
+          // The parameter may come from a RouterModule prefix (`customers/:customerId` + a nested
+          // controller). A global prefix is not seen here: keep parameters out of it.
+          if (!route.routedPaths.every((path) => path.split('/').includes(`:${spec.param}`))) {
             problems.push(
               `${route.label}: @OwnedResource reads route parameter '${spec.param}', but the path has no :${spec.param}`,
             );

@@ -8,6 +8,9 @@ import type { RouteRequirements } from './route-requirements.js';
 // stable since Nest 4; literal so the package does not depend on a deep import path.
 const PATH_METADATA = 'path';
 const METHOD_METADATA = 'method';
+// `MODULE_PATH` of @nestjs/common: where `RouterModule.register()` records a module's path prefix,
+// suffixed with the application id (Nest ≥ 8), or unsuffixed when set by hand.
+const MODULE_PATH = '__module_path__';
 
 /** One route handler found at start-up. */
 export interface ScannedRoute {
@@ -17,6 +20,8 @@ export interface ScannedRoute {
   /** e.g. `GET /orders/:id` (controller + handler paths, without a global prefix). */
   readonly label: string;
   readonly paths: readonly string[];
+  /** `paths` behind the `RouterModule` path of the controller's module (still without a global prefix). */
+  readonly routedPaths: readonly string[];
   readonly requirements: RouteRequirements;
 }
 
@@ -35,6 +40,7 @@ export function scanRoutes(
   discovery: DiscoveryService,
   scanner: MetadataScanner,
   reflector: Reflector,
+  applicationId?: string,
 ): ScannedRoute[] {
   const routes: ScannedRoute[] = [];
   for (const wrapper of discovery.getControllers()) {
@@ -42,6 +48,12 @@ export function scanRoutes(
     if (typeof controller !== 'function' || !controller.prototype) continue;
     const prototype = controller.prototype as Record<string, unknown>;
     const bases = asList(Reflect.getMetadata(PATH_METADATA, controller));
+    const hostModule = wrapper.host?.metatype as object | undefined;
+    const modulePath =
+      hostModule === undefined
+        ? undefined
+        : ((applicationId === undefined ? undefined : Reflect.getMetadata(MODULE_PATH + applicationId, hostModule)) ??
+          Reflect.getMetadata(MODULE_PATH, hostModule));
     for (const methodName of scanner.getAllMethodNames(prototype)) {
       const handler = prototype[methodName];
       if (typeof handler !== 'function') continue;
@@ -56,6 +68,7 @@ export function scanRoutes(
         methodName,
         handler: handler as (...args: unknown[]) => unknown,
         paths,
+        routedPaths: typeof modulePath === 'string' ? paths.map((path) => joinPath(modulePath, path)) : paths,
         label: `${verb} ${paths.join(', ')} (${controller.name}.${methodName})`,
         requirements: readRouteRequirements(reflector, controller, handler),
       });

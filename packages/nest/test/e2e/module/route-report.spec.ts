@@ -3,7 +3,8 @@
  * (warn) or stop the application (error); declarations that could only ever answer 500 stop it.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Controller, Get, Injectable } from '@nestjs/common';
+import { Controller, Get, Injectable, Module } from '@nestjs/common';
+import { RouterModule } from '@nestjs/core';
 import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { createTestIssuer } from '@portcullis/testing';
@@ -124,6 +125,35 @@ describe('declarations that could only answer 500 stop the start', () => {
       await app.close();
     },
   );
+
+  it('sees a parameter of the RouterModule path, and still refuses one that no path has', async () => {
+    const start = async (param: string) => {
+      @Controller('orders')
+      class Orders {
+        @Get(':orderId') @OwnedResource(UnregisteredResolver, { param }) get() {}
+      }
+      @Module({ controllers: [Orders], providers: [UnregisteredResolver] })
+      class Customers {}
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          PortcullisModule.forRoot({ ...issuer.verifierOptions(), audit: () => {} }),
+          Customers,
+          RouterModule.register([{ path: 'customers/:customerId', module: Customers }]),
+        ],
+      })
+        .setLogger(recordingLogger())
+        .compile();
+      const app = moduleRef.createNestApplication({ logger: recordingLogger() });
+      try {
+        await app.init();
+      } finally {
+        await app.close();
+      }
+    };
+    await expect(start('customerId')).resolves.toBeUndefined();
+    await expect(start('orderId')).resolves.toBeUndefined();
+    await expect(start('tenantId')).rejects.toThrow(/reads route parameter 'tenantId', but the path has no :tenantId/);
+  });
 
   it('starts once the resolver is a provider', async () => {
     const { app, init } = await boot([MissingResolverController], {}, [UnregisteredResolver]);
