@@ -1,4 +1,4 @@
-import { Catch, Inject, Injectable, Optional } from '@nestjs/common';
+import { Catch, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { PortcullisError } from '@portcullis/core';
@@ -25,12 +25,23 @@ import { PORTCULLIS } from './portcullis.constants.js';
 @Catch(PortcullisHttpException, PortcullisError)
 @Injectable()
 export class PortcullisExceptionFilter implements ExceptionFilter<PortcullisHttpException | PortcullisError> {
+  private readonly logger = new Logger('Portcullis');
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Optional() @Inject(PORTCULLIS) private readonly portcullis?: Portcullis,
   ) {}
 
   catch(exception: PortcullisHttpException | PortcullisError, host: ArgumentsHost): void {
+    if (exception instanceof PortcullisError && exception.status >= 500) {
+      // Thrown by application code (the guard logs its own): the client gets the bare answer, the
+      // log gets why — the reason and the cause, never sent.
+      const cause = (exception as { cause?: unknown }).cause;
+      this.logger.error(
+        `${exception.code} thrown by a handler: ${exception.reason ?? 'no reason given'}`,
+        cause instanceof Error ? cause.stack : undefined,
+      );
+    }
     const answer =
       exception instanceof PortcullisHttpException
         ? exception.toHttpResponse()

@@ -39,7 +39,7 @@ import {
 import type { AuditEvent, PortcullisPolicy, Principal, ResourceResolver, RevocationStore } from '../../../src/index.js';
 import { HandlerCounter, ORDERS, portcullisImport, scenarioModule, SCENARIO_OPTIONS } from '../support/scenario-app.js';
 import type { Order } from '../support/scenario-app.js';
-import { PLATFORMS, startApp } from '../support/start-app.js';
+import { PLATFORMS, recordingLogger, startApp } from '../support/start-app.js';
 import type { StartedApp } from '../support/start-app.js';
 
 const SECRET_FAILURE = 'db password is hunter2';
@@ -168,6 +168,11 @@ class ExtraController {
   @Get('throws') @Authenticated() throws() {
     this.counter.count++;
     throw new PortcullisError('ERR_FORBIDDEN', { reason: 'decided in the handler' });
+  }
+
+  @Get('throws-internal') @Authenticated() throwsInternal() {
+    this.counter.count++;
+    throw new PortcullisError('ERR_INTERNAL', { reason: 'order store unreachable', cause: new Error(SECRET_FAILURE) });
   }
 }
 
@@ -499,10 +504,24 @@ describe.each(PLATFORMS)('%s with exception filters', (platform) => {
         providers: [ThrowingResolver, NullingResolver, ThrowingPolicy],
       },
     );
+    const logger = recordingLogger();
     const started = await startApp(root, platform, {
+      logger,
       configure: (app) => app.useGlobalFilters(app.get(PortcullisExceptionFilter)),
     });
     try {
+      // A 5xx thrown by application code: a bare 500 for the client, the reason in the log.
+      const internal = await get(`${started.url}/throws-internal`, await tokenFor('alice'));
+      expect(internal.status).toBe(500);
+      const internalBody = await internal.text();
+      expect(internalBody).not.toContain('order store');
+      expect(internalBody).not.toContain(SECRET_FAILURE);
+      expect(logger.lines).toContainEqual({
+        level: 'error',
+        message: 'ERR_INTERNAL thrown by a handler: order store unreachable',
+      });
+      const errors = logger.lines.filter((l) => l.level === 'error').length;
+
       const res = await get(`${started.url}/throws`, await tokenFor('alice'));
       expect(res.status).toBe(403);
       expect(await res.json()).toEqual({
@@ -517,6 +536,8 @@ describe.each(PLATFORMS)('%s with exception filters', (platform) => {
       expect(anon.status).toBe(401);
       expect(anon.headers.get('www-authenticate')).toBe('Bearer realm="orders"');
       expect(((await anon.json()) as { code: string }).code).toBe('ERR_MISSING_TOKEN');
+      // 4xx answers are not errors of the application: nothing more was logged.
+      expect(logger.lines.filter((l) => l.level === 'error')).toHaveLength(errors);
     } finally {
       await started.close();
     }
