@@ -154,6 +154,12 @@ export function loadConfig(env: Env): AuthServerConfig {
     }
   }
 
+  if (production && (issuer === undefined || !issuer.startsWith('https://'))) {
+    // RFC 6749 §3.1/§3.2 and RFC 8414 §2: the authorization server is reached over TLS only, and
+    // oidc-provider builds every endpoint and cookie (Secure) from the issuer.
+    throw new TypeError('ISSUER must be set to an https:// URL when NODE_ENV=production');
+  }
+
   return {
     port,
     host,

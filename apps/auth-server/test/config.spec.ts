@@ -75,6 +75,23 @@ describe('loadConfig', () => {
   });
 
   const strong = (c: string) => c.repeat(32);
+  const ISSUER = 'https://id.example.com';
+
+  it.each<[string, { ISSUER?: string }]>([
+    ['unset (the http://127.0.0.1 default)', {}],
+    ['http://', { ISSUER: 'http://id.example.com' }],
+  ])('refuses an ISSUER %s when NODE_ENV=production', (_name, issuer) => {
+    const env = {
+      NODE_ENV: 'production',
+      COOKIE_KEYS: strong('k'),
+      ORDERS_BACKOFFICE_CLIENT_SECRET: strong('b'),
+      FULFILMENT_SERVICE_CLIENT_SECRET: strong('f'),
+      ...issuer,
+    };
+    expect(() => loadConfig(env)).toThrow('ISSUER must be set to an https:// URL when NODE_ENV=production');
+    expect(loadConfig({ ...env, ISSUER }).issuer).toBe(ISSUER);
+    expect(loadConfig({ ...env, NODE_ENV: 'development' }).issuer).toBe(issuer.ISSUER ?? 'http://127.0.0.1:4000');
+  });
 
   it('refuses the DEV ONLY secrets and random cookie keys when NODE_ENV=production', () => {
     const secrets = { ORDERS_BACKOFFICE_CLIENT_SECRET: strong('b'), FULFILMENT_SERVICE_CLIENT_SECRET: strong('f') };
@@ -85,7 +102,12 @@ describe('loadConfig', () => {
       loadConfig({ NODE_ENV: 'production', COOKIE_KEYS: cookieKeys, ORDERS_BACKOFFICE_CLIENT_SECRET: strong('b') }),
     ).toThrow(/CLIENT_SECRET/);
     // toEqual would accept `shortLivedService: undefined`; the key itself must be absent.
-    const production = loadConfig({ NODE_ENV: 'production', COOKIE_KEYS: cookieKeys, ...secrets }).clientSecrets;
+    const production = loadConfig({
+      NODE_ENV: 'production',
+      ISSUER,
+      COOKIE_KEYS: cookieKeys,
+      ...secrets,
+    }).clientSecrets;
     expect(Object.entries(production)).toEqual([
       ['ordersBackoffice', strong('b')],
       ['fulfilmentService', strong('f')],
@@ -115,6 +137,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'development' }).devUserSignIn).toBe(true);
     const production = loadConfig({
       NODE_ENV: 'production',
+      ISSUER,
       COOKIE_KEYS: strong('k'),
       ORDERS_BACKOFFICE_CLIENT_SECRET: strong('b'),
       FULFILMENT_SERVICE_CLIENT_SECRET: strong('f'),
