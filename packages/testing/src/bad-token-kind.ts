@@ -21,13 +21,20 @@
  * | `oversized` | a `padding` claim makes the token > 8 KiB (about 9 KiB, under Node's 16 KiB header limit) |
  * | `id-token` | an OIDC ID token: `typ` `JWT`, `aud` = the client id, `nonce`, `auth_time`, `azp`; no `client_id`/`scope`/`jti` |
  * | `long-lived` | `exp` = `iat` + 10 years |
- * | `disallowed-alg` | signed `ES512` with a P-521 key that *is* published: only an `algorithms` allowlist without ES512 rejects it |
+ * | `disallowed-alg` | signed `ES512` with a P-521 key that *is* published: only an `algorithms` allowlist without ES512 rejects it (see below) |
  * | `embedded-jwk` | header `jwk` holds an untrusted key that signed the token (no `kid`) |
  * | `jku` | header `jku` = `https://attacker.example.test/jwks.json`, signed by an untrusted key (`kid` `untrusted-es256`) |
  * | `crit` | header `crit: ["exp-ext"]`, `exp-ext: 1` (unknown critical extension) |
  * | `b64-false` | RFC 7797 unencoded payload (`b64: false`, `crit: ["b64"]`), validly signed |
  * | `array-payload` | the claims set wrapped in a JSON array, validly signed |
  * | `revoked-shape` | no defect: a plain valid token, for revocation tests |
+ *
+ * `disallowed-alg` publishes its P-521 key (`es512-1`) on first use unless `'ES512'` is in the
+ * issuer's `algorithms`. A verifier that fetched the key set before that does not know the key
+ * yet (within its refetch cooldown; with a frozen clock, until the clock moves past it) and
+ * refuses the token for an unknown `kid`, not for its algorithm: a verifier without an allowlist
+ * would then look safe. Create the issuer with `algorithms: ['ES256', 'RS256', 'EdDSA', 'ES512']`
+ * so the key is served from the start.
  *
  * @example
  * ```ts
