@@ -101,8 +101,8 @@ export interface AuthorizationMatrixOptions<P extends string = string> {
   readonly routes?: readonly (MatrixRoute | string)[];
   /**
    * The expected outcomes: row name → principal → outcome. A principal left out of a row is not
-   * requested for that row (shown as `·`). Principal names are checked against `principals`, by
-   * the compiler and at run time.
+   * requested for that row (shown as `·`), but every row needs at least one outcome. Principal
+   * names are checked against `principals`, by the compiler and at run time.
    */
   readonly expect: Readonly<Record<string, Partial<Readonly<Record<NoInfer<P>, ExpectedOutcome>>>>>;
   /** Headers sent with every request (a row's `headers` win). @default {} */

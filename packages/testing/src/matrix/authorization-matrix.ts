@@ -169,12 +169,18 @@ function plan<P extends string>(options: AuthorizationMatrixOptions<P>): { route
       !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')
     )
       headers['content-type'] = 'application/json';
+    const before = cells.length;
     for (const principal of principalNames) {
       const outcome = (row as Partial<Record<P, ExpectedOutcome>>)[principal];
       if (outcome === undefined) continue;
       const expected = normaliseExpected(outcome, `expect[${JSON.stringify(name)}].${principal}`);
       cells.push({ route: name, principal, method: route.method.toUpperCase(), url, body, headers, expected });
     }
+    // A row without a single outcome would "pass" without sending a request.
+    if (cells.length === before)
+      throw new TypeError(
+        `authorizationMatrix: expect[${JSON.stringify(name)}] names no principal: give at least one outcome, e.g. { ${principalNames[0]}: 200 }`,
+      );
   }
   return { routes: routes.map((r) => r.name), cells };
 }

@@ -337,6 +337,16 @@ describe('options are validated (TypeError saying how to fix it)', () => {
     ['a zero concurrency', (o) => ({ ...o, concurrency: 0 }), /'concurrency' must be an integer >= 1/],
     ['a zero timeout', (o) => ({ ...o, timeout: 0 }), /'timeout' must be a number of milliseconds > 0/],
     ['an empty expect', (o) => ({ ...o, expect: {} }), /'expect' must map at least one route/],
+    [
+      'a row that expects nothing (it would pass without a single request)',
+      (o) => ({ ...o, expect: { 'GET /health': {} } }),
+      /expect\["GET \/health"\] names no principal: give at least one outcome/,
+    ],
+    [
+      'a row whose outcomes are all undefined',
+      (o) => ({ ...o, expect: { 'GET /health': { alice: undefined } } }),
+      /expect\["GET \/health"\] names no principal: give at least one outcome/,
+    ],
   ])('%s', async (_name, change, message) => {
     await expect(
       authorizationMatrix(change(valid()) as AuthorizationMatrixOptions<'alice' | 'anonymous'>),
