@@ -68,7 +68,7 @@ export interface MatrixRoute {
   readonly name?: string;
   /** Request body: a string is sent as is, anything else as JSON (with `content-type: application/json`). */
   readonly body?: unknown;
-  /** Extra request headers of this row. */
+  /** Extra request headers of this row (not `Authorization`: the principal sets it). */
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -105,7 +105,7 @@ export interface AuthorizationMatrixOptions<P extends string = string> {
    * names are checked against `principals`, by the compiler and at run time.
    */
   readonly expect: Readonly<Record<string, Partial<Readonly<Record<NoInfer<P>, ExpectedOutcome>>>>>;
-  /** Headers sent with every request (a row's `headers` win). @default {} */
+  /** Headers sent with every request (a row's `headers` win); not `Authorization`, which the principal sets. @default {} */
   readonly headers?: Readonly<Record<string, string>>;
   /** Time limit of each request, in milliseconds; a request that takes longer is a failed cell. @default 5000 */
   readonly timeout?: number;

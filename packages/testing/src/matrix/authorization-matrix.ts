@@ -163,6 +163,12 @@ function plan<P extends string>(options: AuthorizationMatrixOptions<P>): { route
     const url = base + fillParams(route, name);
     const body = route.body === undefined || typeof route.body === 'string' ? route.body : JSON.stringify(route.body);
     const headers: Record<string, string> = { ...options.headers, ...route.headers };
+    // The column decides Authorization (a fresh token, or none for anonymous): a header of the
+    // table or of a row would be sent to anonymous too, or merged with the token into one value.
+    if (Object.keys(headers).some((h) => h.toLowerCase() === 'authorization'))
+      throw new TypeError(
+        `authorizationMatrix: route ${JSON.stringify(name)} sets an Authorization header; the principal sets it (use a principal function for a custom token)`,
+      );
     if (
       route.body !== undefined &&
       typeof route.body !== 'string' &&

@@ -338,6 +338,16 @@ describe('options are validated (TypeError saying how to fix it)', () => {
     ['a zero timeout', (o) => ({ ...o, timeout: 0 }), /'timeout' must be a number of milliseconds > 0/],
     ['an empty expect', (o) => ({ ...o, expect: {} }), /'expect' must map at least one route/],
     [
+      'an Authorization header of the table (anonymous would send it)',
+      (o) => ({ ...o, headers: { Authorization: 'Bearer x' } }),
+      /route "GET \/health" sets an Authorization header; the principal sets it/,
+    ],
+    [
+      'an Authorization header of a row',
+      (o) => ({ ...o, routes: [{ method: 'GET', path: '/health', headers: { authorization: 'Basic eA==' } }] }),
+      /route "GET \/health" sets an Authorization header; the principal sets it/,
+    ],
+    [
       'a row that expects nothing (it would pass without a single request)',
       (o) => ({ ...o, expect: { 'GET /health': {} } }),
       /expect\["GET \/health"\] names no principal: give at least one outcome/,
