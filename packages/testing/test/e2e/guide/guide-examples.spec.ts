@@ -29,3 +29,12 @@ describe('the guide shows the tested examples verbatim', () => {
     expect(code).toBe(readFileSync(new URL(path, root), 'utf8').trimEnd());
   });
 });
+
+describe('the README shows its tested example verbatim', () => {
+  it("the 'Testing your API' block is test/e2e/readme-example.spec.ts (after its first comment line)", () => {
+    const readme = readFileSync(new URL('packages/testing/README.md', root), 'utf8');
+    const block = /## Testing your API\n[\s\S]*?```ts\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    const spec = readFileSync(new URL('packages/testing/test/e2e/readme-example.spec.ts', root), 'utf8');
+    expect(block).toBe(spec.split('\n').slice(1).join('\n').trimEnd());
+  });
+});
