@@ -104,3 +104,16 @@ it('key server outage: without cached keys the app answers 503 with Retry-After,
   expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
   issuer.jwksServer.mode('ok');
 });
+
+it('key server outage with the key set already cached: known keys keep working, a new kid gets 503', async () => {
+  const { issuer, get } = await start({ now: Date.parse('2030-01-01T00:00:00Z') });
+  expect((await get(await issuer.token(ALICE))).status).toBe(200); // the app caches the key set
+  issuer.jwksServer.mode('down');
+  expect((await get(await issuer.token(ALICE))).status).toBe(200);
+  await issuer.addKey('ES256');
+  issuer.clock.advance(31); // past the refetch cooldown: the unknown kid makes the app ask the key server
+  const res = await get(await issuer.token(ALICE));
+  expect(res.status).toBe(503);
+  expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+  issuer.jwksServer.mode('ok');
+});
