@@ -56,6 +56,14 @@ describe('createAuditEvent', () => {
     expect(createAuditEvent({ decision: 'deny', subject: '' }, 0).reason).toBe('ERR_INTERNAL');
   });
 
+  it('records anything but an explicit allow as a deny', () => {
+    for (const decision of ['ALLOW', 'yes', '', undefined, true]) {
+      const e = createAuditEvent({ decision } as unknown as Parameters<typeof createAuditEvent>[0], 0);
+      expect(e.decision).toBe('deny');
+      expect(e.reason).toBe('ERR_INTERNAL');
+    }
+  });
+
   it('never carries a token (SPEC A55)', () => {
     const e = createAuditEvent({
       decision: 'deny',

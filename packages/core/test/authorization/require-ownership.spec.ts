@@ -168,6 +168,39 @@ describe('requireOwnership', () => {
     expect(decide(rule, { principal: alice, resource: { owner: '' } }).allowed).toBe(false);
   });
 
+  it('never matches a missing or empty owner with a missing or empty identity', () => {
+    // identityOf may read a claim the token lacks (no email): "no owner" must not equal "no identity".
+    const byEmail = (owner: unknown, identity: unknown) =>
+      decide(
+        requireOwnership<{ owner?: unknown }>({
+          ownerOf: (r) => r.owner as string | undefined,
+          identityOf: () => identity as string,
+        }),
+        { principal: alice, resource: { owner } },
+      );
+    for (const [owner, identity] of [
+      [undefined, undefined],
+      ['', ''],
+      [null, undefined],
+      [7, '7'],
+    ] as const) {
+      expect(byEmail(owner, identity)).toMatchObject({ allowed: false, reason: 'ERR_NOT_FOUND' });
+    }
+    expect(byEmail('alice@example.test', 'alice@example.test').allowed).toBe(true);
+  });
+
+  it('treats a resource without a tenant as another tenant’s: 404 for its owner too (SPEC 122)', () => {
+    for (const orgId of [undefined, '', 42]) {
+      const resource = { id: 'o-x', ownerId: 'user-alice', orgId } as unknown as Order;
+      expect(decide(ownerOnly, { principal: alice, resource })).toMatchObject({
+        allowed: false,
+        reason: 'ERR_NOT_FOUND',
+      });
+      // an allowRoles role does not open it either
+      expect(decide(canRead, { principal: sam, resource })).toMatchObject({ allowed: false, reason: 'ERR_NOT_FOUND' });
+    }
+  });
+
   it('works without tenants: owner or allowRoles', () => {
     const rule = requireOwnership<Order | undefined>({ ownerOf: (o) => o?.ownerId, allowRoles: ['admin'] });
     expect(decide(rule, { principal: alice, resource: load('o-a1') }).allowed).toBe(true);

@@ -89,6 +89,18 @@ describe('requireTenant — route form (SPEC 123)', () => {
     expect(d.allowed).toBe(false);
   });
 
+  it('reads only an own route parameter, never one inherited from a prototype', () => {
+    const inherited = Object.create({ tenant: 't1' }) as Record<string, string>;
+    expect(decide(byRoute, { principal: alice, environment: { params: inherited } })).toMatchObject({
+      allowed: false,
+      reason: 'ERR_FORBIDDEN',
+    });
+    expect(
+      decide(byRoute, { principal: alice, environment: { params: Object.assign(inherited, { tenant: 't1' }) } })
+        .allowed,
+    ).toBe(true);
+  });
+
   it('reads the request tenant through a function', () => {
     const rule = requireTenant({
       requestTenant: (ctx) => (ctx.environment?.['tenantHeader'] as string | undefined) ?? undefined,
