@@ -175,6 +175,43 @@ describe('portcullisRouter() — deny by default', () => {
       expect(res.body.code).toBe('ERR_NO_RULE');
       expect(ran).toEqual([]);
     });
+
+    it("a publicRoute() whose handler calls next() does not open the router's later router-level middleware", async () => {
+      const { url, ran } = await serve(
+        (api, ran) => {
+          api.get('/x', publicRoute(), (_req: Request, _res: Response, next: NextFunction) => next());
+          api.use((_req: Request, res: Response) => {
+            ran.push('fallback');
+            res.send('secret fallback');
+          });
+        },
+        { gate: false },
+      );
+      const res = await send(`${url}/x`);
+      expect(res.status).toBe(401);
+      expect(res.text).not.toContain('secret');
+      expect(ran).toEqual([]);
+    });
+
+    it('a router mounted twice does not keep the router-level publicRoute() of its first pass', async () => {
+      // GET /docs/secret enters the router twice: at '/' (where its '/docs' public marker
+      // matches, but no route does) and at '/docs' (where only the rule-less '/secret' matches).
+      const instance = createPortcullis(base);
+      const ran: string[] = [];
+      const server = await apps.start((app) => {
+        const api = portcullisRouter({ portcullis: instance });
+        api.use('/docs', publicRoute());
+        api.get('/secret', handler('secret', ran));
+        app.use(api);
+        app.use('/docs', api);
+        app.use(portcullisErrorHandler());
+      });
+      const anonymous = await send(`${server.url}/docs/secret`);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.text).not.toContain('secret"');
+      expect((await send(`${server.url}/docs/secret`, { token: reader })).body.code).toBe('ERR_NO_RULE');
+      expect(ran).toEqual([]);
+    });
   });
 
   describe('nested routers', () => {
@@ -264,6 +301,26 @@ describe('portcullisRouter() — deny by default', () => {
       expect(seen).toEqual(['use', 'param:o-1']);
     });
 
+    it('runs a param callback only for authenticated callers, even with no router-level middleware before it', async () => {
+      const seen: string[] = [];
+      const { url } = await serve(
+        (api, ran) => {
+          // e.g. a loader that would look the order up for anyone: an existence oracle
+          api.param('id', (_req: Request, _res: Response, next: NextFunction, id: string) => {
+            seen.push(`param:${id}`);
+            next();
+          });
+          api.get('/orders/:id', requireScopes('orders:read'), handler('order', ran));
+        },
+        { gate: false },
+      );
+      expect((await send(`${url}/orders/o-1`)).status).toBe(401);
+      expect((await send(`${url}/orders/o-1`, { token: 'not-a-jwt' })).status).toBe(401);
+      expect(seen).toEqual([]);
+      expect((await send(`${url}/orders/o-1`, { token: reader })).status).toBe(200);
+      expect(seen).toEqual(['param:o-1']);
+    });
+
     describe('another instance in front of it (e.g. an app gate for another issuer or audience)', () => {
       let other: TestIssuer;
       let foreign: string;
@@ -298,6 +355,22 @@ describe('portcullisRouter() — deny by default', () => {
         expect(res.status).toBe(401);
         expect(res.body.code).toBe('ERR_SIGNATURE_INVALID');
         expect(res.text).not.toContain('secret"');
+        expect(ran).toEqual([]);
+      });
+
+      it('a rule decided synchronously by another instance (a token it has cached) does not count either', async () => {
+        const { url, ran } = await mixed((app, own, ran) => {
+          // requireScopes decides in the calling tick once the token is cached (requireAuthentication never does)
+          app.use(requireScopes('orders:read'));
+          own.get('/secret', handler('secret', ran));
+          app.use('/internal', own);
+        });
+        // The first request verifies the token; the later ones find it in the front instance's cache.
+        for (let i = 0; i < 3; i++) {
+          const res = await send(`${url}/internal/secret`, { token: foreign });
+          expect(res.status).toBe(401);
+          expect(res.body.code).toBe('ERR_SIGNATURE_INVALID');
+        }
         expect(ran).toEqual([]);
       });
 
@@ -346,6 +419,27 @@ describe('portcullisRouter() — deny by default', () => {
       expect((await send(`${url}/docs/openapi.json`)).status).toBe(200);
       expect((await send(`${url}/orders`)).status).toBe(401);
       expect(ran).toEqual(['openapi']);
+    });
+
+    it("a router-level publicRoute() opens the router's own router-level middleware too (e.g. static files)", async () => {
+      const { url, ran } = await serve(
+        (api, ran) => {
+          const assets = portcullisRouter();
+          assets.use(publicRoute());
+          assets.use((_req: Request, res: Response) => {
+            ran.push('asset');
+            res.send('body { }');
+          });
+          api.use('/assets', assets);
+          api.get('/orders', requireScopes('orders:read'), handler('orders', ran));
+        },
+        { gate: false },
+      );
+      const asset = await send(`${url}/assets/site.css`);
+      expect(asset.status).toBe(200);
+      expect(asset.text).toBe('body { }');
+      expect((await send(`${url}/orders`)).status).toBe(401);
+      expect(ran).toEqual(['asset']);
     });
   });
 

@@ -22,6 +22,19 @@ describe('requirePolicy()', () => {
     expect(seen[0]).toEqual({ action: 'GET /reports/:kind', params: { kind: 'sensitive' } });
   });
 
+  it('passes only string route parameters to the policy (an Express 5 wildcard array is left out)', async () => {
+    const seen: unknown[] = [];
+    const app = await h.serve(
+      '/files/:owner/*rest',
+      requirePolicy('params', ({ environment }) => {
+        seen.push(environment?.['params']);
+        return true;
+      }),
+    );
+    expect((await app.as({}, '/files/alice/a/b.txt')).status).toBe(200);
+    expect(seen).toEqual([{ owner: 'alice' }]);
+  });
+
   it('uses the function name when no name is given', () => {
     expect(requirePolicy(function isUser({ principal }) { return principal.kind === 'user'; }).rule.description).toBe('policy:isUser');
   });

@@ -28,6 +28,15 @@ describe('requireTenant()', () => {
     expect((await app.as({ org_id: 'globex' }, '/orgs/acme')).status).toBe(403);
   });
 
+  it('denies when the request reader finds no tenant, never falling back to the token tenant', async () => {
+    const app = await h.serve('/orgs/:org', requireTenant((req: Request) => req.header('x-org')));
+    const missing = await app.as({ org_id: 'acme' }, '/orgs/acme');
+    expect(missing.status).toBe(403);
+    expect(missing.body.code).toBe('ERR_FORBIDDEN');
+    expect(app.ran).toEqual([]);
+    expect(app.events.at(-1)).toMatchObject({ decision: 'deny', reason: 'ERR_FORBIDDEN' });
+  });
+
   it('answers 404 on mismatch when asked to', async () => {
     const app = await h.serve('/orgs/:org', requireTenant({ param: 'org', onMismatch: 'not-found' }));
     const res = await app.as({ org_id: 'globex' }, '/orgs/acme');
