@@ -107,7 +107,10 @@ export interface AuthorizationMatrixOptions<P extends string = string> {
   readonly expect: Readonly<Record<string, Partial<Readonly<Record<NoInfer<P>, ExpectedOutcome>>>>>;
   /** Headers sent with every request (a row's `headers` win); not `Authorization`, which the principal sets. @default {} */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Time limit of each request, in milliseconds; a request that takes longer is a failed cell. @default 5000 */
+  /**
+   * Time limit of each request, in milliseconds; a request that takes longer is a failed cell. A
+   * principal function that gives no token within it makes the matrix throw. @default 5000
+   */
   readonly timeout?: number;
   /**
    * How many requests run at once. Cells run row by row, principals in column order; keep `1`

@@ -277,7 +277,18 @@ export async function authorizationMatrix<P extends string>(
     const source: MatrixPrincipal = options.principals[principal];
     if (source === null) return undefined;
     if (typeof source === 'function') {
-      const token = await source();
+      // Bounded like the request itself: a token function that never settles must not hang the test.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const token = await Promise.race([
+        Promise.resolve(source()),
+        new Promise<never>((_resolve, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(new Error(`authorizationMatrix: principals.${principal}() gave no token within ${timeout} ms`)),
+            timeout,
+          );
+        }),
+      ]).finally(() => clearTimeout(timer));
       if (typeof token !== 'string' || token === '')
         throw new TypeError(`authorizationMatrix: principals.${principal}() must return a token string`);
       return token;

@@ -266,6 +266,17 @@ describe('a table that does not match', () => {
     );
   });
 
+  it('a principal function that never gives a token fails within the time limit instead of hanging', async () => {
+    await expect(
+      authorizationMatrix({
+        baseUrl: app.url,
+        principals: { stuck: () => new Promise<string>(() => {}) },
+        expect: { 'GET /health': { stuck: 200 } },
+        timeout: 200,
+      }),
+    ).rejects.toThrow(/principals\.stuck\(\) gave no token within 200 ms/);
+  });
+
   it('a request that gets no answer is a failed cell, not a crash', async () => {
     const closed = await startFixtureServer(() => ({ status: 200 }));
     await closed.close();
