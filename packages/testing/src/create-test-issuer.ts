@@ -17,7 +17,7 @@ import { DISCOVERY_PATH, startJwksServer } from './internal/jwks-server.js';
 import type { JwksServer } from './internal/jwks-server.js';
 import { KeyRing, signWithKey } from './internal/key-ring.js';
 import type { IssuerKey } from './internal/key-ring.js';
-import { buildCompactJws, hmacSigner } from './internal/raw-jws.js';
+import { buildCompactJws, hmacSigner, unencodedJson } from './internal/raw-jws.js';
 import type { RawSigner } from './internal/raw-jws.js';
 
 /**
@@ -211,10 +211,14 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     }
     const signer = await resolveSigner(header, options);
     const rawHeader = typeof header === 'string' || header instanceof Uint8Array ? header : JSON.stringify(header);
-    const rawPayload = typeof payload === 'string' || payload instanceof Uint8Array ? payload : JSON.stringify(payload);
-    if (rawPayload === undefined)
+    const unencoded = peekHeader(header).b64 === false;
+    // An unencoded (b64: false) JSON payload is written with "." and non-ASCII escaped, so the
+    // token stays three parts: otherwise a URL claim would split it and it would fail as malformed.
+    const raw = typeof payload === 'string' || payload instanceof Uint8Array;
+    if (!raw && JSON.stringify(payload) === undefined)
       throw new TypeError('sign(): the payload must be JSON-serialisable, a string or bytes');
-    return buildCompactJws(rawHeader, rawPayload, signer, peekHeader(header).b64 === false);
+    const rawPayload = raw ? payload : unencoded ? unencodedJson(payload) : JSON.stringify(payload);
+    return buildCompactJws(rawHeader, rawPayload, signer, unencoded);
   };
 
   const claimsFor = (claims: TokenClaims | undefined, expiresIn = DEFAULT_LIFETIME_SECONDS): Record<string, unknown> =>
@@ -237,7 +241,9 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     header['kid'] = options.kid ?? key.kid;
     Object.assign(header, options.header);
     const payload = claimsFor(claims, options.expiresIn);
-    return buildCompactJws(JSON.stringify(header), JSON.stringify(payload), keySigner(key), header['b64'] === false);
+    const unencoded = header['b64'] === false;
+    const rawPayload = unencoded ? unencodedJson(payload) : JSON.stringify(payload);
+    return buildCompactJws(JSON.stringify(header), rawPayload, keySigner(key), unencoded);
   };
 
   const notServed = (what: string): never => {

@@ -171,7 +171,9 @@ export interface TestIssuer {
   /**
    * Signs any header and payload as a compact JWS. An object, array, number, boolean or `null`
    * payload is serialised as JSON; a string or bytes payload is used as is (pass `'"x"'` for the
-   * JSON string `"x"`). A header with `b64: false` gets an unencoded payload (RFC 7797).
+   * JSON string `"x"`). A header with `b64: false` gets an unencoded payload (RFC 7797); a JSON
+   * payload is then written with `.` and non-ASCII characters inside strings as `\uXXXX` escapes,
+   * so the token keeps its three parts.
    * @example
    * ```ts
    * await issuer.sign({ alg: 'ES256', typ: 'at+jwt', kid: 'es256-1' }, 'null');               // payload `null`

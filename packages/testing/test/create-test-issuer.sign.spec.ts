@@ -115,11 +115,25 @@ describe('issuer.sign()', () => {
     await expect(compactVerify(token, es256)).resolves.toBeDefined();
   });
 
+  it('b64:false with a JSON payload stays a three-part compact JWS (the "." of a URL is escaped)', async () => {
+    const header = { alg: 'ES256', kid: 'es256-1', b64: false, crit: ['b64'] };
+    const claims = { iss: 'https://issuer.example.test', aud: ['a.b', 'ünï'], n: 1 };
+    const signed = await issuer.sign(header, claims);
+    const viaToken = await issuer.token(claims, { header: { b64: false, crit: ['b64'] } });
+    for (const token of [signed, viaToken]) {
+      expect(token.split('.')).toHaveLength(3);
+      expect(token).toMatch(/^[\x21-\x7e]+$/);
+      const { payload } = await compactVerify(token, es256, { crit: { b64: true } } as never);
+      expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject(claims);
+    }
+  });
+
   it('refuses what it cannot sign', async () => {
     await expect(issuer.sign({}, {})).rejects.toThrow(/alg/);
     await expect(issuer.sign({ alg: 'PS256' }, {})).rejects.toThrow(/addKey/);
     await expect(issuer.sign(null as never, {})).rejects.toThrow(TypeError);
     await expect(issuer.sign({ alg: 'ES256' }, undefined)).rejects.toThrow(/payload/);
+    await expect(issuer.sign({ alg: 'ES256', b64: false }, undefined)).rejects.toThrow(/payload/);
     await expect(issuer.sign({ alg: 'ES256' }, {}, { key: 'bogus' as never })).rejects.toThrow(/key/);
   });
 });
