@@ -14,7 +14,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Reflector } from '@nestjs/core';
 import { readRouteRequirements } from '../../src/internal/route-requirements.js';
-import { Public, Roles, Scopes } from '../../src/index.js';
+import { Authenticated, Policy, Public, requireScopes, Requires, Roles, Scopes, TenantParam } from '../../src/index.js';
 
 const reflector = new Reflector();
 
@@ -64,6 +64,23 @@ describe('readRouteRequirements', () => {
     expect(r).toMatchObject({ isPublic: false, hasRules: true });
     expect(r.conflict).toMatch(/same controller/);
   });
+
+  it.each([
+    ['@Authenticated()', () => Authenticated()],
+    ['@TenantParam()', () => TenantParam('org')],
+    ['@Policy(fn)', () => Policy(() => false, { name: 'never' })],
+    ['@Requires(rule)', () => Requires(requireScopes(['orders:read']))],
+  ])(
+    '%s counts as a rule: next to @Public() on the handler or under a @Public() class, it still applies',
+    (_name, make) => {
+      const sameHandler = route([], [Public(), make()]);
+      expect(sameHandler).toMatchObject({ isPublic: false, hasRules: true });
+      expect(sameHandler.conflict).toMatch(/same handler/);
+      expect(route([Public()], [make()])).toMatchObject({ isPublic: false, hasRules: true });
+      expect(route([Public(), make()], [])).toMatchObject({ isPublic: false, hasRules: true });
+      expect(route([make()], [])).toMatchObject({ isPublic: false, hasRules: true });
+    },
+  );
 
   it('repeated decorators accumulate, on the same target and across class and handler', () => {
     const r = route([Scopes('a:read')], [Scopes('b:read'), Scopes(['c:read', 'd:read'], { mode: 'any' })]);

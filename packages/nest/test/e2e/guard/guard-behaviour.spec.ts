@@ -14,6 +14,10 @@
  * | POST /sessions/logout         | 401       | 200 (then 401 revoked) |               |  @Authenticated + REVOCATION_STORE
  * | GET  /broken/:id              | 401       | 500 ERR_INTERNAL       |               |  resolver throws
  * | GET  /broken-policy           | 401       | 500 ERR_INTERNAL       |               |  class policy throws
+ * | GET  /hidden                  | 401       |                        | 404           |  class policy answers deny(ERR_NOT_FOUND)
+ * | GET  /sloppy-policy           | 401       |                        | 500           |  class policy answers 'yes'
+ * | GET  /archived/o-a1           | 401       | 403 (owner, policy no) |               |  @OwnedResource + @Policy(fn)
+ * | GET  /owned-admin/o-a1        | 401       | 403 (owner, not admin) |               |  @OwnedResource + @Requires(roles)
  * | GET  /throws                  |           | 403 with the filter    |               |  handler throws PortcullisError
  */
 import { request as httpRequest } from 'node:http';
@@ -26,17 +30,27 @@ import { PRINCIPALS } from '../../../../../test-support/adapter-cases.js';
 import {
   Authenticated,
   CurrentPrincipal,
+  deny,
   InMemoryRevocationStore,
   OwnedResource,
   Policy,
   PortcullisError,
   PortcullisExceptionFilter,
   Public,
+  requireRoles,
+  Requires,
   REVOCATION_STORE,
   Roles,
   Scopes,
 } from '../../../src/index.js';
-import type { AuditEvent, PortcullisPolicy, Principal, ResourceResolver, RevocationStore } from '../../../src/index.js';
+import type {
+  AuditEvent,
+  Decision,
+  PortcullisPolicy,
+  Principal,
+  ResourceResolver,
+  RevocationStore,
+} from '../../../src/index.js';
 import { HandlerCounter, ORDERS, portcullisImport, scenarioModule, SCENARIO_OPTIONS } from '../support/scenario-app.js';
 import type { Order } from '../support/scenario-app.js';
 import { PLATFORMS, recordingLogger, startApp } from '../support/start-app.js';
@@ -72,6 +86,22 @@ class NullingResolver implements ResourceResolver<Order> {
 class ThrowingPolicy implements PortcullisPolicy {
   evaluate(): boolean {
     throw new Error(SECRET_FAILURE);
+  }
+}
+
+/** A class policy that answers with its own decision: a 404 deny (hide the resource). */
+@Injectable()
+class HidingPolicy implements PortcullisPolicy {
+  async evaluate(): Promise<Decision> {
+    return deny('ERR_NOT_FOUND', 'hidden by policy');
+  }
+}
+
+/** A class policy that answers neither a boolean nor a decision. */
+@Injectable()
+class SloppyPolicy implements PortcullisPolicy {
+  evaluate(): boolean {
+    return 'yes' as unknown as boolean;
   }
 }
 
@@ -130,6 +160,32 @@ class ExtraController {
   }
 
   @Get('nullable/:id') @OwnedResource(NullingResolver) nullable(@Param('id') id: string) {
+    this.counter.count++;
+    return { ok: true, id };
+  }
+
+  @Get('hidden') @Policy(HidingPolicy) hidden() {
+    this.counter.count++;
+    return { ok: true };
+  }
+
+  @Get('sloppy-policy') @Policy(SloppyPolicy) sloppyPolicy() {
+    this.counter.count++;
+    return { ok: true };
+  }
+
+  // Rules after the ownership check: they see the loaded resource and must all pass too.
+  @Get('archived/:id')
+  @OwnedResource(NullingResolver)
+  @Policy(({ resource }) => (resource as Order).id !== 'o-a1', { name: 'not-archived' })
+  archived(@Param('id') id: string) {
+    this.counter.count++;
+    return { ok: true, id };
+  }
+
+  @Get('owned-admin/:id') @OwnedResource(NullingResolver) @Requires(requireRoles(['admin'])) ownedAdmin(
+    @Param('id') id: string,
+  ) {
     this.counter.count++;
     return { ok: true, id };
   }
@@ -248,7 +304,7 @@ describe.each(PLATFORMS)('%s', (platform) => {
     };
     const root = scenarioModule(portcullisImport('forRoot', options), {
       controllers: [MixedController, PublicClassController, ExtraController],
-      providers: [ThrowingResolver, NullingResolver, ThrowingPolicy],
+      providers: [ThrowingResolver, NullingResolver, ThrowingPolicy, HidingPolicy, SloppyPolicy],
     });
     started = await startApp(root, platform);
     url = started.url;
@@ -473,6 +529,35 @@ describe.each(PLATFORMS)('%s', (platform) => {
     expect((await get(`${url}/nullable/o-a1`, token)).status).toBe(200);
   });
 
+  it('a class policy answering a deny decision is that deny; one answering neither boolean nor decision is a 500', async () => {
+    const runs = started.counter.count;
+    const hidden = await get(`${url}/hidden`, await tokenFor('ada'));
+    expect(hidden.status).toBe(404);
+    expect(((await hidden.json()) as { code: string }).code).toBe('ERR_NOT_FOUND');
+    const sloppy = await get(`${url}/sloppy-policy`, await tokenFor('ada'));
+    expect(sloppy.status).toBe(500);
+    expect(((await sloppy.json()) as { code: string }).code).toBe('ERR_INTERNAL');
+    expect(started.counter.count).toBe(runs);
+  });
+
+  it('applies the rules that follow @OwnedResource once the owner passes', async () => {
+    const alice = await tokenFor('alice');
+    const runs = started.counter.count;
+    expect((await get(`${url}/archived/o-a1`, alice)).status).toBe(403); // alice's own order, refused by the policy
+    expect((await get(`${url}/owned-admin/o-a1`, alice)).status).toBe(403); // owner, but not admin
+    expect(started.counter.count).toBe(runs);
+    expect((await get(`${url}/nullable/o-a1`, alice)).status).toBe(200);
+  });
+
+  it('@OwnedResource without allowRoles lets no role see another user’s resource (support, admin)', async () => {
+    const runs = started.counter.count;
+    for (const name of ['sam', 'ada'] as const) {
+      const res = await get(`${url}/nullable/o-a1`, await tokenFor(name));
+      expect(res.status).toBe(404);
+    }
+    expect(started.counter.count).toBe(runs);
+  });
+
   it('sets request.portcullis = { principal, token } and request.user = principal', async () => {
     const res = await get(`${url}/whoami`, await tokenFor('alice'));
     expect(await res.json()).toEqual({ sameObject: true, hasTokenHash: true });
@@ -501,7 +586,7 @@ describe.each(PLATFORMS)('%s with exception filters', (platform) => {
       portcullisImport('forRoot', { ...issuer.verifierOptions(), ...SCENARIO_OPTIONS, audit: () => {} }),
       {
         controllers: [ExtraController],
-        providers: [ThrowingResolver, NullingResolver, ThrowingPolicy],
+        providers: [ThrowingResolver, NullingResolver, ThrowingPolicy, HidingPolicy, SloppyPolicy],
       },
     );
     const logger = recordingLogger();
