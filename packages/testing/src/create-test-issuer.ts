@@ -13,6 +13,7 @@ import { isSigningAlgorithm, SIGNING_ALGORITHMS } from './internal/algorithms.js
 import { mintBadToken } from './internal/bad-tokens.js';
 import { buildClaims } from './internal/claims.js';
 import { createClock } from './internal/clock.js';
+import { refuseUnknownKeys } from './internal/unknown-keys.js';
 import { DISCOVERY_PATH, startJwksServer } from './internal/jwks-server.js';
 import type { JwksServer } from './internal/jwks-server.js';
 import { KeyRing, signWithKey } from './internal/key-ring.js';
@@ -53,10 +54,13 @@ const DEFAULT_AUDIENCE = 'https://api.example.test/orders';
 const DEFAULT_OFFLINE_ISSUER = 'https://issuer.portcullis.test';
 const DEFAULT_ALGORITHMS: readonly SigningAlgorithm[] = ['ES256', 'RS256', 'EdDSA'];
 const DEFAULT_LIFETIME_SECONDS = 300;
+const ISSUER_OPTIONS = ['audience', 'issuer', 'serve', 'algorithms', 'now'] as const;
+const TOKEN_OPTIONS = ['alg', 'kid', 'typ', 'header', 'expiresIn'] as const;
 
 function validateOptions(options: TestIssuerOptions): void {
   if (options === null || typeof options !== 'object')
     throw new TypeError('createTestIssuer() takes an options object (or nothing)');
+  refuseUnknownKeys(options, ISSUER_OPTIONS, (key) => `createTestIssuer(): unknown option '${key}'; options are`);
   const { audience, issuer, serve, algorithms, now } = options;
   if (audience !== undefined && (typeof audience !== 'string' || audience === ''))
     throw new TypeError("'audience' must be a non-empty string");
@@ -83,6 +87,9 @@ function validateOptions(options: TestIssuerOptions): void {
 }
 
 function validateTokenOptions(options: TokenOptions): void {
+  if (options === null || typeof options !== 'object')
+    throw new TypeError('token(claims, options): options must be an object such as { alg: "RS256" }');
+  refuseUnknownKeys(options, TOKEN_OPTIONS, (key) => `token(): unknown token option '${key}'; token options are`);
   const { alg, kid, typ, header, expiresIn } = options;
   if (alg !== undefined && !isSigningAlgorithm(alg))
     throw new TypeError(`token option 'alg' must be one of ${SIGNING_ALGORITHMS.join(', ')}`);

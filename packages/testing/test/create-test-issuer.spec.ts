@@ -159,6 +159,9 @@ describe('token()', () => {
     await expect(issuer.token({}, { kid: 'rs256-1', alg: 'ES256' })).rejects.toThrow(TypeError);
     await expect(issuer.token({}, { alg: 'PS256' })).rejects.toThrow(/addKey\('PS256'\)/);
     await expect(issuer.token({}, { expiresIn: Number.NaN })).rejects.toThrow(TypeError);
+    // A misspelt option would mint a token without the intended defect (e.g. still typ at+jwt).
+    await expect(issuer.token({}, { type: 'JWT' } as never)).rejects.toThrow(/unknown token option 'type'/);
+    await expect(issuer.token({}, { expiresin: 5 } as never)).rejects.toThrow(/unknown token option 'expiresin'/);
   });
 });
 
@@ -170,6 +173,9 @@ describe('options validation', () => {
     [{ algorithms: ['HS256'] }, /algorithms/],
     [{ algorithms: ['ES256', 'ES256'] }, /repeat/],
     [{ now: Number.NaN }, /now/],
+    // A misspelt option would silently keep its default (e.g. ES256 keys instead of RS256 ones).
+    [{ algorithm: ['RS256'] }, /unknown option 'algorithm'.*audience, issuer, serve, algorithms, now/],
+    [{ audiance: 'https://x.test' }, /unknown option 'audiance'/],
   ])('%j is refused', async (options, message) => {
     await expect(createTestIssuer(options as never)).rejects.toThrow(message);
   });

@@ -120,6 +120,7 @@ describe('issuer.jwksServer fault modes', () => {
     expect(() => issuer.jwksServer.mode('offline' as never)).toThrow(TypeError);
     expect(() => issuer.jwksServer.mode('slow', { delayMs: -1 })).toThrow(TypeError);
     expect(() => issuer.jwksServer.mode('huge', { bytes: 1.5 })).toThrow(TypeError);
+    expect(() => issuer.jwksServer.mode('slow', { delay: 100 } as never)).toThrow(/unknown option 'delay'/);
   });
 });
 

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { JSONWebKeySet } from 'jose';
 import type { JwksFaultMode, JwksFaultOptions } from '../jwks-server-control.js';
+import { refuseUnknownKeys } from './unknown-keys.js';
 
 const DEFAULT_DELAY_MS = 10_000;
 const DEFAULT_HUGE_BYTES = 2 * 1024 * 1024;
@@ -32,6 +33,13 @@ export interface JwksServer {
 function validateFault(mode: JwksFaultMode, options: JwksFaultOptions): void {
   if (!FAULT_MODES.includes(mode))
     throw new TypeError(`jwksServer.mode() takes one of ${FAULT_MODES.map((m) => `'${m}'`).join(', ')}`);
+  if (options === null || typeof options !== 'object')
+    throw new TypeError('jwksServer.mode(mode, options): options must be an object such as { delayMs: 5000 }');
+  refuseUnknownKeys(
+    options,
+    ['delayMs', 'bytes', 'location'],
+    (key) => `jwksServer.mode(): unknown option '${key}'; options are`,
+  );
   const { delayMs, bytes, location } = options;
   if (delayMs !== undefined && !(Number.isFinite(delayMs) && delayMs >= 0))
     throw new TypeError("'delayMs' must be a number of milliseconds >= 0");

@@ -1,4 +1,5 @@
 import { markdownGrid, mismatchLine, textGrid } from '../internal/matrix-grid.js';
+import { refuseUnknownKeys } from '../internal/unknown-keys.js';
 import type { TokenClaims } from '../test-issuer.js';
 import { AuthorizationMatrixError } from './authorization-matrix-error.js';
 import type {
@@ -10,6 +11,19 @@ import type {
 import type { AuthorizationMatrixResult, MatrixCell, ObservedOutcome } from './authorization-matrix-result.js';
 
 const DEFAULT_TIMEOUT_MS = 5_000;
+const MATRIX_OPTIONS = [
+  'baseUrl',
+  'issuer',
+  'principals',
+  'routes',
+  'expect',
+  'headers',
+  'timeout',
+  'concurrency',
+  'throwOnMismatch',
+  'fetch',
+] as const;
+const ROUTE_MEMBERS = ['method', 'path', 'params', 'name', 'body', 'headers'] as const;
 const ROUTE_STRING = /^([A-Za-z]+) +(\/\S*)$/;
 const PARAM_SEGMENT = /\/:([A-Za-z_][A-Za-z0-9_]*)/g;
 
@@ -84,6 +98,7 @@ function fillParams(route: MatrixRoute, name: string): string {
 
 function validateOptions<P extends string>(options: AuthorizationMatrixOptions<P>): void {
   if (!isRecord(options)) throw new TypeError('authorizationMatrix(options): options must be an object');
+  refuseUnknownKeys(options, MATRIX_OPTIONS, (key) => `authorizationMatrix: unknown option '${key}'; options are`);
   const { baseUrl, principals, expect, timeout, concurrency, issuer } = options;
   if (typeof baseUrl !== 'string' && !(isRecord(baseUrl) && typeof baseUrl.href === 'string'))
     throw new TypeError("authorizationMatrix: 'baseUrl' must be the app's URL, e.g. 'http://127.0.0.1:3000'");
@@ -130,6 +145,11 @@ function plan<P extends string>(options: AuthorizationMatrixOptions<P>): { route
       !entry.path.startsWith('/')
     )
       throw new TypeError(`authorizationMatrix: routes[${i}] must be { method, path: '/…' } or 'METHOD /path'`);
+    refuseUnknownKeys(
+      entry,
+      ROUTE_MEMBERS,
+      (key) => `authorizationMatrix: routes[${i}] has an unknown member '${key}'; members are`,
+    );
     return { name: entry.name ?? `${entry.method.toUpperCase()} ${entry.path}`, route: entry };
   });
 

@@ -349,6 +349,16 @@ describe('options are validated (TypeError saying how to fix it)', () => {
     ['a zero timeout', (o) => ({ ...o, timeout: 0 }), /'timeout' must be a number of milliseconds > 0/],
     ['an empty expect', (o) => ({ ...o, expect: {} }), /'expect' must map at least one route/],
     [
+      'a misspelt option (it would keep its default)',
+      (o) => ({ ...o, timout: 100 }),
+      /authorizationMatrix: unknown option 'timout'/,
+    ],
+    [
+      'a misspelt route member',
+      (o) => ({ ...o, routes: [{ method: 'GET', path: '/health', param: { id: '1' } }] }),
+      /routes\[0\] has an unknown member 'param'/,
+    ],
+    [
       'an Authorization header of the table (anonymous would send it)',
       (o) => ({ ...o, headers: { Authorization: 'Bearer x' } }),
       /route "GET \/health" sets an Authorization header; the principal sets it/,
