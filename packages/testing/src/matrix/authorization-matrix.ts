@@ -340,13 +340,23 @@ export async function authorizationMatrix<P extends string>(
 
   const results: MatrixCell<P>[] = new Array(planned.length);
   let next = 0;
+  // The first error (a principal function that throws) stops every worker, and the matrix rejects
+  // only once the cells already started are done: no request runs on after the test has failed.
+  let failed = false;
+  let failure: unknown;
   const worker = async (): Promise<void> => {
-    while (next < planned.length) {
+    while (!failed && next < planned.length) {
       const index = next++;
-      results[index] = await run(planned[index]!);
+      try {
+        results[index] = await run(planned[index]!);
+      } catch (error) {
+        if (!failed) failure = error;
+        failed = true;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 1, planned.length) }, worker));
+  if (failed) throw failure;
 
   const byKey = new Map(results.map((c) => [`${c.route}\u0000${c.principal}`, c]));
   const cell = (route: string, principal: string): MatrixCell<P> | undefined => byKey.get(`${route}\u0000${principal}`);

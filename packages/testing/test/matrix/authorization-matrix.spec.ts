@@ -277,6 +277,24 @@ describe('a table that does not match', () => {
     ).rejects.toThrow(/principals\.stuck\(\) gave no token within 200 ms/);
   });
 
+  it('a principal function that throws stops every worker before the matrix rejects (no request after it)', async () => {
+    const before = app.requests.length;
+    const rows = Array.from({ length: 6 }, (_, i) => `GET /health?row=${i}`);
+    await expect(
+      authorizationMatrix({
+        baseUrl: app.url,
+        principals: { anonymous: null, broken: () => Promise.reject(new Error('no token today')) },
+        routes: rows.map((row) => ({ name: row, method: 'GET', path: row.slice(4) })),
+        expect: Object.fromEntries(rows.map((row) => [row, { anonymous: 200, broken: 200 }])),
+        concurrency: 2,
+      }),
+    ).rejects.toThrow('no token today');
+    const atRejection = app.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(app.requests.length).toBe(atRejection);
+    expect(atRejection - before).toBeLessThanOrEqual(2);
+  });
+
   it('a request that gets no answer is a failed cell, not a crash', async () => {
     const closed = await startFixtureServer(() => ({ status: 200 }));
     await closed.close();
