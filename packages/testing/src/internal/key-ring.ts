@@ -14,9 +14,13 @@ export interface IssuerKey {
   readonly publicJwk: JWK;
 }
 
-/** Generates a key pair once; tokens then sign with the imported `CryptoKey` (no per-token import). */
+/**
+ * Generates a key pair once; tokens then sign with the imported `CryptoKey` (no per-token import).
+ * The private key is not extractable: nothing but `subtle.sign` can use it, so no code path (a
+ * JWKS built from the wrong key, a debug dump) can ever publish it. Public keys always export.
+ */
 export async function generateIssuerKey(alg: SigningAlgorithm, kid: string): Promise<IssuerKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: false });
   const jwk = await exportJWK(publicKey);
   const publicJwk: JWK = { ...jwk, kid, alg, use: 'sig' };
   return { kid, alg, privateKey, publicKey, publicJwk };
