@@ -22,8 +22,8 @@
  * | `id-token` | an OIDC ID token: `typ` `JWT`, `aud` = the client id, `nonce`, `auth_time`, `azp`; no `client_id`/`scope`/`jti` |
  * | `long-lived` | `exp` = `iat` + 10 years |
  * | `disallowed-alg` | signed `ES512` with a P-521 key that *is* published: only an `algorithms` allowlist without ES512 rejects it (see below) |
- * | `embedded-jwk` | header `jwk` holds an untrusted key that signed the token (no `kid`) |
- * | `jku` | header `jku` = `https://attacker.example.test/jwks.json`, signed by an untrusted key (`kid` `untrusted-es256`) |
+ * | `embedded-jwk` | header `jwk` holds an untrusted key that signed the token (no `kid`); the key's algorithm is the issuer's default (ES256, else its first) |
+ * | `jku` | header `jku` = `https://attacker.example.test/jwks.json`, signed by the same untrusted key (`kid` `untrusted-es256`, or `untrusted-<alg>`) |
  * | `crit` | header `crit: ["exp-ext"]`, `exp-ext: 1` (unknown critical extension) |
  * | `b64-false` | RFC 7797 unencoded payload (`b64: false`, `crit: ["b64"]`), validly signed |
  * | `array-payload` | the claims set wrapped in a JSON array, validly signed |

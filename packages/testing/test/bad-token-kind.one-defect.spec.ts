@@ -10,7 +10,7 @@ import { decodeJwt, decodeProtectedHeader, EmbeddedJWK, importJWK, jwtVerify, Un
 import type { JWTVerifyOptions } from 'jose';
 import { KeyObject } from 'node:crypto';
 import { createTestIssuer } from '../src/index.js';
-import type { BadTokenKind, TestIssuer } from '../src/index.js';
+import type { BadTokenKind, SigningAlgorithm, TestIssuer } from '../src/index.js';
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 
@@ -174,5 +174,41 @@ describe('disallowed-alg against a verifier that already holds the key set', () 
     const token = await issuer.badToken('disallowed-alg');
     // Refused for an unknown kid within the refetch cooldown, not for its algorithm.
     expect((await rejection(lenient.verify(token))).code).toBe('ERR_KEY_NOT_FOUND');
+  });
+});
+
+describe('embedded-jwk and jku follow the issuer algorithm', () => {
+  // An API that allows RS256 only must refuse these for the header key / key URL, not for the
+  // algorithm: with an ES256 attacker key, an RS256-only verifier that trusts the embedded key
+  // would still look safe.
+  it.each<[SigningAlgorithm, string[]]>([
+    ['RS256', ['e', 'kty', 'n']],
+    ['EdDSA', ['crv', 'kty', 'x']],
+    ['ES384', ['crv', 'kty', 'x', 'y']],
+  ])('%s-only issuer', async (alg, members) => {
+    const issuer = await createTestIssuer({ serve: 'none', algorithms: [alg], now: T0 });
+    try {
+      const claims: JWTVerifyOptions = {
+        issuer: issuer.issuer,
+        audience: issuer.audience,
+        typ: 'at+jwt',
+        algorithms: [alg],
+        currentDate: new Date(T0),
+      };
+      const embedded = await issuer.badToken('embedded-jwk');
+      const header = decodeProtectedHeader(embedded);
+      expect(header.alg).toBe(alg);
+      expect(Object.keys(header.jwk!).sort()).toEqual(members);
+      await expect(jwtVerify(embedded, EmbeddedJWK, claims)).resolves.toBeDefined();
+      const jku = await issuer.badToken('jku');
+      expect(decodeProtectedHeader(jku)).toMatchObject({ alg, kid: `untrusted-${alg.toLowerCase()}` });
+      await expect(jwtVerify(jku, await importJWK(header.jwk!, alg), claims)).resolves.toBeDefined();
+      const verifier = createAccessTokenVerifier({ ...issuer.verifierOptions(), algorithms: [alg] });
+      // Core refuses both header members outright; the reason names the member, not the algorithm.
+      expect((await rejection(verifier.verify(embedded))).reason).toMatch(/"jwk"/);
+      expect((await rejection(verifier.verify(jku))).reason).toMatch(/"jku"/);
+    } finally {
+      await issuer.close();
+    }
   });
 });

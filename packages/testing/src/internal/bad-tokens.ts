@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { JWK } from 'jose';
 import type { BadTokenKind } from '../bad-token-kind.js';
 import type { SigningAlgorithm } from '../signing-algorithm.js';
 import type { RawHeader, SignOptions, TokenClaims, TokenOptions } from '../test-issuer.js';
@@ -25,6 +26,13 @@ const TEN_YEARS_SECONDS = 10 * 365 * 24 * 60 * 60;
 /** Core's default `maxTokenSize` is 8192 characters; aim at ~9 KiB, well under Node's 16 KiB header cap. */
 const OVERSIZED_TARGET_CHARS = 9 * 1024;
 const MISSING_CLAIM_PREFIX = 'missing-claim:';
+
+/** The members that make up a public key (RFC 7518 §6): no `kid`, `alg` or `use` in an embedded `jwk`. */
+function publicMembers(jwk: JWK): JWK {
+  const out: JWK = {};
+  for (const name of ['kty', 'crv', 'x', 'y', 'n', 'e'] as const) if (jwk[name] !== undefined) out[name] = jwk[name];
+  return out;
+}
 
 function splitCompact(token: string): [string, string, string] {
   const [header = '', payload = '', signature = ''] = token.split('.');
@@ -112,16 +120,18 @@ export async function mintBadToken(kind: BadTokenKind, claims: TokenClaims, ctx:
       const key = ctx.keys.current('ES512') ?? (await ctx.keys.add('ES512'));
       return ctx.token(claims, { kid: key.kid });
     }
+    // The attacker key uses the issuer's default algorithm, so an API that allows only that one
+    // refuses these tokens for the header key / key URL, never for the algorithm.
     case 'embedded-jwk': {
-      const attacker = await ctx.keys.untrustedKey('ES256');
-      const { kty, crv, x, y } = attacker.publicJwk;
-      return ctx.sign({ alg: 'ES256', typ: 'at+jwt', jwk: { kty, crv, x, y } }, ctx.claimsFor(claims), {
-        key: 'untrusted',
-      });
+      const alg = ctx.defaultAlg();
+      const attacker = await ctx.keys.untrustedKey(alg);
+      const jwk = publicMembers(attacker.publicJwk);
+      return ctx.sign({ alg, typ: 'at+jwt', jwk }, ctx.claimsFor(claims), { key: 'untrusted' });
     }
     case 'jku': {
-      const attacker = await ctx.keys.untrustedKey('ES256');
-      return ctx.sign({ alg: 'ES256', typ: 'at+jwt', kid: attacker.kid, jku: ATTACKER_JKU }, ctx.claimsFor(claims), {
+      const alg = ctx.defaultAlg();
+      const attacker = await ctx.keys.untrustedKey(alg);
+      return ctx.sign({ alg, typ: 'at+jwt', kid: attacker.kid, jku: ATTACKER_JKU }, ctx.claimsFor(claims), {
         key: 'untrusted',
       });
     }
