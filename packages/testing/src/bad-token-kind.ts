@@ -13,7 +13,7 @@
  * | `wrong-typ` | header `typ` = `JWT` |
  * | `missing-typ` | no header `typ` |
  * | `missing-claim:<name>` | claim `<name>` absent (e.g. `missing-claim:exp`) |
- * | `unknown-kid` | `kid` not in the key set (signed by the ES256 key) |
+ * | `unknown-kid` | `kid` not in the key set (signed by the key of the default algorithm: ES256, else the first) |
  * | `alg-none` | header `{"alg":"none","typ":"at+jwt"}`, empty signature |
  * | `hs-rs-confusion` | `HS256` with the RS256 key's `kid`, HMAC keyed with that key's public SPKI PEM text |
  * | `tampered-payload` | `sub` changed to `attacker` after signing |
