@@ -81,6 +81,26 @@ describe('toHttpResponse', () => {
     }
   });
 
+  it('names only RFC 6749 scope-tokens in the challenge (a quote in a custom rule’s scope cannot break the header)', () => {
+    const error = new PortcullisError('ERR_INSUFFICIENT_SCOPE', {
+      requiredScopes: ['orders:read', 'x", error="invalid_token', 'two words', 'back\\slash'],
+    });
+    expect(toHttpResponse(error, { realm: 'orders' }).headers['www-authenticate']).toBe(
+      'Bearer realm="orders", error="insufficient_scope", error_description="The access token lacks a required scope", scope="orders:read"',
+    );
+    const none = new PortcullisError('ERR_INSUFFICIENT_SCOPE', { requiredScopes: ['a"b'] });
+    expect(buildChallenge(none, { realm: 'orders' })).not.toContain('scope=');
+  });
+
+  it('sends Retry-After only with a 503, whatever retryAfter a denial carries', () => {
+    for (const code of ['ERR_FORBIDDEN', 'ERR_TOKEN_EXPIRED', 'ERR_INTERNAL'] as const) {
+      const r = toHttpResponse(new PortcullisError(code, { retryAfter: 5 }), { realm: 'orders' });
+      expect(r.headers['retry-after']).toBeUndefined();
+    }
+    const unavailable = new PortcullisError('ERR_KEYS_UNAVAILABLE', { retryAfter: 5 });
+    expect(toHttpResponse(unavailable).headers['retry-after']).toBe('5');
+  });
+
   it('refuses a realm that would break the header grammar', () => {
     expect(() => assertChallengeSafe('realm', 'a"b')).toThrow(TypeError);
   });

@@ -425,3 +425,44 @@ describe('cognito preset (mapper level)', () => {
     expect(() => createPrincipalMapper('cognito')({ ...user, 'cognito:groups': 'admin' })).toThrow(PortcullisError);
   });
 });
+
+describe('preset kind detection: each documented signal decides on its own', () => {
+  const base = { iss: 'https://idp.example.test/', exp: 1_767_228_600, iat: 1_767_225_000 };
+
+  it('auth0: gty "client-credentials" marks a client even when sub is not "<client>@clients"', () => {
+    const p = createPrincipalMapper('auth0')({
+      ...base,
+      sub: 'svc-fulfil',
+      azp: 'Xq7Lm2Np',
+      gty: 'client-credentials',
+    });
+    expect(p.kind).toBe('client');
+  });
+
+  it('entra: idtyp "app" marks a client even when oid differs from sub; idtyp "user" a user', () => {
+    const mapper = createPrincipalMapper('entra');
+    expect(mapper({ ...base, sub: 'sub-1', oid: 'oid-2', azp: 'svc', idtyp: 'app' }).kind).toBe('client');
+    expect(mapper({ ...base, sub: 'same', oid: 'same', azp: 'web', idtyp: 'user' }).kind).toBe('user');
+  });
+
+  it('keycloak: a service-account token without preferred_username is a client', () => {
+    const p = createPrincipalMapper('keycloak', { clientId: 'orders-api' })({
+      ...base,
+      sub: '9a8b7c6d-5e4f-3a2b-1c0d-e9f8a7b6c5d4',
+      azp: 'fulfilment-service',
+      client_id: 'fulfilment-service',
+      scope: 'orders:fulfil',
+    });
+    expect(p).toMatchObject({ kind: 'client', clientId: 'fulfilment-service' });
+  });
+
+  it('cognito: a token with a username is a user, even when sub equals client_id', () => {
+    const p = createPrincipalMapper('cognito')({
+      ...base,
+      sub: 'app-client-1',
+      client_id: 'app-client-1',
+      username: 'alice',
+    });
+    expect(p.kind).toBe('user');
+  });
+});

@@ -238,3 +238,36 @@ describe('extractBearerToken — SPEC B1', () => {
     expectInvalidRequest({ headers: { authorization: `Bearer ${'A'.repeat(20 * 1024)} ${'='.repeat(10)}` } });
   });
 });
+
+describe('extractBearerToken — lookalike sources', () => {
+  it('reads only the Authorization header itself, not a header whose name merely starts with it', () => {
+    const request = nodeRequest([['Authorization-Hint', `Bearer ${T_BOB}`]]);
+    expect(extractError(request).code).toBe('ERR_MISSING_TOKEN');
+    expect(
+      extractBearerToken(
+        nodeRequest([
+          ['Authorization-Hint', `Bearer ${T_BOB}`],
+          ['Authorization', `Bearer ${T0}`],
+        ]),
+      ),
+    ).toBe(T0);
+  });
+
+  it('ignores an access_token inherited by the parsed query or body (prototype pollution)', () => {
+    const polluted = Object.create({ access_token: T_BOB }) as Record<string, unknown>;
+    expect(
+      extractBearerToken(nodeRequest([['Authorization', `Bearer ${T0}`]], { url: '/orders?x=1', query: polluted })),
+    ).toBe(T0);
+    const form = nodeRequest(
+      [
+        ['Authorization', `Bearer ${T0}`],
+        ['Content-Type', 'application/x-www-form-urlencoded'],
+      ],
+      {
+        method: 'POST',
+        body: polluted,
+      },
+    );
+    expect(extractBearerToken(form)).toBe(T0);
+  });
+});
