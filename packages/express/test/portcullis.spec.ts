@@ -13,6 +13,7 @@ import {
   createPortcullis,
   portcullis,
   portcullisErrorHandler,
+  portcullisRouter,
   requireScopes,
 } from '@portcullis/express';
 import type { AuditEvent, PortcullisMiddlewareOptions, PortcullisOptions, RevocationStore } from '@portcullis/express';
@@ -253,6 +254,19 @@ describe('portcullis() gate', () => {
       expect(res.status).toBe(401);
       expect(res.body.code).toBe('ERR_MISSING_TOKEN');
     });
+  });
+
+  it('a publicPaths match opens the route of a deny-by-default router; its other rule-less routes stay closed', async () => {
+    const server = await apps.start((app) => {
+      app.use(portcullis({ ...base, publicPaths: ['/health'] }));
+      const api = portcullisRouter();
+      api.get('/health', (_req, res) => res.json({ ok: true }));
+      api.get('/forgotten', (_req, res) => res.json({ ok: true }));
+      app.use(api);
+      app.use(portcullisErrorHandler());
+    });
+    expect((await send(`${server.url}/health`)).status).toBe(200);
+    expect((await send(`${server.url}/forgotten`)).status).toBe(401);
   });
 
   it('reuses an existing instance: portcullis(instance, { publicPaths }) and gate.portcullis', async () => {
