@@ -2,7 +2,7 @@
  * The framework-free view of a Nest request (Express or Fastify) that core's extractor reads.
  */
 import { describe, expect, it } from '@jest/globals';
-import { toHttpRequestLike } from '../../src/internal/http-platform.js';
+import { paramOf, toHttpRequestLike } from '../../src/internal/http-platform.js';
 
 /** A request whose `query` is a counting getter, like Express 5's (it parses on every read). */
 function withQueryGetter(
@@ -50,5 +50,14 @@ describe('toHttpRequestLike', () => {
       rawHeaders: ['Authorization', 'Bearer a'],
       headers: {},
     });
+  });
+});
+
+describe('paramOf', () => {
+  it('reads own string route parameters only (the resource id of @OwnedResource)', () => {
+    expect(paramOf({ params: { id: 'o-1' } }, 'id')).toBe('o-1');
+    expect(paramOf({ params: Object.create({ id: 'o-1' }) as object }, 'id')).toBeUndefined();
+    expect(paramOf({ params: { id: ['o-1', 'o-2'] } }, 'id')).toBeUndefined();
+    expect(paramOf({}, 'id')).toBeUndefined();
   });
 });
