@@ -29,7 +29,8 @@ export interface TestPrincipal {
   headers(): Promise<{ authorization: string }>;
   /**
    * `fetch` with a fresh bearer token in `Authorization` (an `authorization` header in `init`
-   * wins). Times out after 10 s unless `init.signal` is given.
+   * wins). Times out after 10 s unless `init.signal` is given. Redirects are not followed (the
+   * answer is the route's own `3xx`) unless `init.redirect` says `'follow'`.
    */
   fetch(input: string | URL, init?: RequestInit): Promise<Response>;
   /** The same principal with more (or changed) claims; a claim set to `undefined` is removed. */
@@ -91,6 +92,9 @@ export function asPrincipal(
       const headers = new Headers(init.headers);
       if (!headers.has('authorization')) headers.set('authorization', `Bearer ${await token()}`);
       return fetch(input, {
+        // The route's own answer: a followed redirect (to a public login page, say) would turn a
+        // refusal into a 200 and make an authorization test pass for the wrong reason.
+        redirect: 'manual',
         ...init,
         headers,
         signal: init.signal ?? AbortSignal.timeout(DEFAULT_FETCH_TIMEOUT_MS),

@@ -77,6 +77,22 @@ describe('asPrincipal', () => {
     expect(second!.headers.authorization).toBe('Bearer other');
   });
 
+  it("fetch() reports the route's own answer: a redirect (e.g. to a public login page) is not followed", async () => {
+    const site = await startFixtureServer((req) =>
+      req.url === '/login' ? { status: 200, body: 'sign in' } : { status: 302, headers: { location: '/login' } },
+    );
+    try {
+      const alice = asPrincipal(issuer, ALICE);
+      const res = await alice.fetch(`${site.url}/orders`);
+      expect([res.status, res.headers.get('location')]).toEqual([302, '/login']);
+      expect(site.requests.map((r) => r.url)).toEqual(['/orders']);
+      // Asked for explicitly, it follows.
+      expect((await alice.fetch(`${site.url}/orders`, { redirect: 'follow' })).status).toBe(200);
+    } finally {
+      await site.close();
+    }
+  });
+
   it('with() derives a principal with changed claims; undefined removes a claim', async () => {
     const alice = asPrincipal(issuer, ALICE);
     const readOnly = alice.with({ scope: 'orders:read', org_id: undefined });

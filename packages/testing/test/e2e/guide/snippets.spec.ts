@@ -228,7 +228,7 @@ describe('README', () => {
       await listenForTest(createApp(portcullisTestingOptions(issuer, { ...AUTHORIZATION, audit: () => {} }))),
     );
     const alice = asPrincipal(issuer, { sub: 'alice', scope: 'orders:read', roles: ['customer'], org_id: 'acme' });
-    await alice.fetch(`${server.url}/orders`); // fetch + Authorization: Bearer <fresh token> (10 s time limit)
+    await alice.fetch(`${server.url}/orders`); // fetch + Authorization: Bearer <fresh token> (10 s time limit, no redirects)
     await alice.headers(); // { authorization: 'Bearer …' } for supertest's .set()
     alice.with({ scope: 'orders:write' }); // same caller, other claims
     await request(server.url)
