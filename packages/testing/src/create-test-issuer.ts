@@ -232,6 +232,8 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     buildClaims({ iss, aud: audience, nowSeconds: nowSeconds(), expiresIn }, claims);
 
   const token = async (claims: TokenClaims = {}, options: TokenOptions = {}): Promise<string> => {
+    if (claims === null || typeof claims !== 'object' || Array.isArray(claims))
+      throw new TypeError("token(claims): claims must be an object such as { sub: 'alice', scope: 'orders:read' }");
     validateTokenOptions(options);
     let key: IssuerKey;
     const known = options.kid !== undefined ? keys.byKid(options.kid) : undefined;

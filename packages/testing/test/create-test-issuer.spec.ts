@@ -159,6 +159,10 @@ describe('token()', () => {
     await expect(issuer.token({}, { kid: 'rs256-1', alg: 'ES256' })).rejects.toThrow(TypeError);
     await expect(issuer.token({}, { alg: 'PS256' })).rejects.toThrow(/addKey\('PS256'\)/);
     await expect(issuer.token({}, { expiresIn: Number.NaN })).rejects.toThrow(TypeError);
+    // Claims are an object: a string's characters or an array's indexes are no claims.
+    await expect(issuer.token('alice' as never)).rejects.toThrow(/token\(claims\): claims must be an object/);
+    await expect(issuer.token(['sub'] as never)).rejects.toThrow(/token\(claims\): claims must be an object/);
+    await expect(issuer.badToken('expired', null as never)).resolves.toBeDefined();
     // A misspelt option would mint a token without the intended defect (e.g. still typ at+jwt).
     await expect(issuer.token({}, { type: 'JWT' } as never)).rejects.toThrow(/unknown token option 'type'/);
     await expect(issuer.token({}, { expiresin: 5 } as never)).rejects.toThrow(/unknown token option 'expiresin'/);
