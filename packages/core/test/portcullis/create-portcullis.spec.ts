@@ -249,6 +249,15 @@ describe('createPortcullis (served JWKS on 127.0.0.1)', () => {
     expect(text).not.toContain(expired.split('.')[1]!);
   });
 
+  it('names a validly signed token refused by the claims mapping by its hash too (first use and cached)', async () => {
+    const token = await issuer.token({ sub: 'alice', roles: 'admin' }); // roles must be an array
+    for (let i = 0; i < 2; i++) {
+      const error = await failure(portcullis.authenticate(bearer(token)));
+      expect(error.code).toBe('ERR_CLAIM_INVALID');
+      expect(error.tokenHash).toBe(hashToken(token));
+    }
+  });
+
   it('carries the hash of every refused credential on the error (sync and async failures), never in the answer', async () => {
     for (const kind of ['expired', 'alg-none', 'wrong-audience', 'tampered-signature', 'unknown-kid'] as const) {
       const token = await issuer.badToken(kind);
