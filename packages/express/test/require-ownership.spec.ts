@@ -62,6 +62,22 @@ describe('requireOwnership()', () => {
     return { url: server.url, events, ran };
   }
 
+  it('hands the handler a frozen req.auth with the resource: later code cannot swap the principal or the resource', async () => {
+    const seen: unknown[] = [];
+    const own = requireOwnership<Doc>({ load: (req) => DOCS.get(String(req.params['id'])), ownerOf: (d) => d.ownerId });
+    const server = await apps.start((app) => {
+      app.use(portcullis(base));
+      app.get('/docs/:id', own, (req: Request, res: Response) => {
+        const auth = (req as AuthenticatedRequest<Doc>).auth;
+        seen.push(Object.isFrozen(auth), auth.resource?.id);
+        res.json({ ok: true });
+      });
+      app.use(portcullisErrorHandler());
+    });
+    expect((await send(`${server.url}/docs/d-a`, { token: alice })).status).toBe(200);
+    expect(seen).toEqual([true, 'd-a']);
+  });
+
   it('loads once and hands the resource to the handler (req.auth.resource and .resource(req))', async () => {
     let loads = 0;
     const { url } = await serve({
