@@ -120,6 +120,9 @@ const CONFIGS: Record<string, () => VerifierOptions> = {
   }),
 };
 
+/** Start of every PS256 token the test issuer mints (its header segment). */
+const PS256_HEADER = 'eyJhbGciOiJQUzI1NiIs';
+
 async function expectSameAnswer(config: string, tokens: readonly string[]): Promise<void> {
   const options = CONFIGS[config]!();
   const [ours, theirs] = [shipped(options), reference(options)];
@@ -180,7 +183,23 @@ describe('node:crypto verifier ≡ jose jwtVerify reference', () => {
         } else if (change.kind === 'zero-prefix') sig = Buffer.concat([Buffer.alloc(1), sig]);
         else if (change.kind === 'drop-first') sig = sig.subarray(1);
         else sig = Buffer.alloc(sig.length);
-        await expectSameAnswer('default', [`${token.slice(0, cut + 1)}${sig.toString('base64url')}`]);
+        const altered = `${token.slice(0, cut + 1)}${sig.toString('base64url')}`;
+        if (
+          change.kind === 'drop-first' &&
+          token.startsWith(PS256_HEADER) &&
+          Buffer.from(token.slice(cut + 1), 'base64url')[0] === 0
+        ) {
+          // The one intended difference: an RSA-PSS signature whose leading byte was zero, sent one
+          // byte short. WebCrypto (and so the reference) accepts it; the shipped verifier requires
+          // exactly the modulus length (RFC 8017 §8.1.2 step 1), so the same signed token cannot
+          // travel under a second string (see jws-signature.spec.ts). PSS is randomised: 1 token in 256.
+          await expect(shipped(CONFIGS['default']!())(altered)).resolves.toEqual({
+            accepted: false,
+            code: 'ERR_SIGNATURE_INVALID',
+          });
+          return;
+        }
+        await expectSameAnswer('default', [altered]);
       }),
       { numRuns: 200 },
     );

@@ -324,6 +324,23 @@ describe('SPEC B3 — signature and algorithm', () => {
   it('unknown kid → 401 key not found', async () => {
     await expectCode(verifier.verify(await issuer.badToken('unknown-kid')), 'ERR_KEY_NOT_FOUND');
   });
+
+  it('a forged signature is refused as such before any claim is read (no claims oracle for forgeries)', async () => {
+    // Signed by a key the issuer never published, under the kid of its real ES256 key: whatever
+    // the payload holds (expired, another audience, not even JSON), the answer is the signature.
+    const header = { alg: 'ES256', typ: 'at+jwt', kid: es256Kid };
+    const payloads: unknown[] = [
+      claims({ exp: NOW - 3600, iat: NOW - 7200 }),
+      claims({ aud: 'https://api.example.test/other' }),
+      claims({ nbf: NOW + 3600 }),
+      'not json',
+      [1, 2, 3],
+    ];
+    for (const payload of payloads) {
+      const forged = await issuer.sign(header, payload, { key: 'untrusted' });
+      await expectCode(verifier.verify(forged), 'ERR_SIGNATURE_INVALID');
+    }
+  });
 });
 
 describe('SPEC B4 — keys named by the token itself are never used', () => {
