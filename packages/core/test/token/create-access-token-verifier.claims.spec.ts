@@ -73,6 +73,35 @@ describe('SPEC B5 — claims', () => {
     await expectCode(verifier.verify(await issuer.token({ nbf: null })), 'ERR_CLAIM_INVALID', { claim: 'nbf' });
   });
 
+  it('case 72 (variant): an infinite nbf or iat → 401 on that claim (-1e999 would make nbf "always valid")', async () => {
+    const raw = (extra: string): string =>
+      `{"iss":${JSON.stringify(issuer.issuer)},"aud":${JSON.stringify(issuer.audience)},"sub":"s","client_id":"c","jti":"j","exp":${NOW + 300}${extra}}`;
+    // Control: the same payload text with finite values verifies.
+    await expect(verifier.verify(await signRaw(raw(`,"iat":${NOW},"nbf":${NOW}`)))).resolves.toBeDefined();
+    await expectCode(verifier.verify(await signRaw(raw(`,"iat":${NOW},"nbf":-1e999`))), 'ERR_CLAIM_INVALID', {
+      claim: 'nbf',
+    });
+    await expectCode(verifier.verify(await signRaw(raw(`,"iat":1e999`))), 'ERR_CLAIM_INVALID', { claim: 'iat' });
+    await expectCode(verifier.verify(await signRaw(raw(`,"iat":-1e999`))), 'ERR_CLAIM_INVALID', { claim: 'iat' });
+  });
+
+  it('case 73 (variant): the lifetime is exp − iat, not exp − now: an old token with a long exp is refused', async () => {
+    // Minted 1000 s ago with a lifetime of 86 400 + 500 s: only 85 900 s remain, but it was issued
+    // for longer than maxTokenLifetime (86 400 s) allows.
+    issuer.clock.freeze(T_FIXED - 1_000_000);
+    let token: string;
+    let fine: string;
+    try {
+      token = await issuer.token({}, { expiresIn: 86_400 + 500 });
+      fine = await issuer.token({}, { expiresIn: 86_400 });
+    } finally {
+      issuer.clock.freeze(T_FIXED);
+    }
+    const fresh = makeVerifier({ ...issuer.verifierOptions(), cache: false });
+    await expect(fresh.verify(fine)).resolves.toBeDefined();
+    await expectCode(fresh.verify(token), 'ERR_CLAIM_INVALID', { claim: 'exp' });
+  });
+
   it('case 73: exp = NOW + 10 years → 401 (lifetime above maxTokenLifetime)', async () => {
     await expectCode(verifier.verify(await issuer.badToken('long-lived')), 'ERR_CLAIM_INVALID', { claim: 'exp' });
     const hourly = makeVerifier({ ...issuer.verifierOptions(), maxTokenLifetime: 3600 });
