@@ -3,6 +3,7 @@ import { createTestIssuer } from '@portcullis/testing';
 import type { TestIssuer } from '@portcullis/testing';
 import { toHttpResponse } from '../../src/errors/to-http-response.js';
 import { createAccessTokenVerifier } from '../../src/token/create-access-token-verifier.js';
+import { json, startKeySetServer } from '../jwks/support/key-set-server.js';
 import { T_FIXED, expectCode } from './support/verifier-under-test.js';
 
 // createAccessTokenVerifier end to end over a JWKS served on 127.0.0.1 by the test issuer: the
@@ -103,5 +104,53 @@ describe('createAccessTokenVerifier over a served JWKS', () => {
     expect(response.status).toBe(503);
     expect(response.headers['retry-after']).toMatch(/^\d+$/);
     expect(response.headers['www-authenticate']).toBeUndefined();
+  });
+});
+
+describe('a kid reused for another key', () => {
+  it('a cached token is not served once the refreshed key set maps its kid to a different key', async () => {
+    // Two issuers with the same name and the same kid ("es256-1"), each with its own key: the key
+    // server first publishes A's key under that kid, then B's.
+    const a = await createTestIssuer({
+      serve: 'none',
+      now: T_FIXED,
+      algorithms: ['ES256'],
+      issuer: 'https://as.reuse.test',
+    });
+    const b = await createTestIssuer({
+      serve: 'none',
+      now: T_FIXED,
+      algorithms: ['ES256'],
+      issuer: 'https://as.reuse.test',
+    });
+    const server = await startKeySetServer(json(a.jwks));
+    try {
+      const kid = a.jwks.keys[0]!.kid!;
+      expect(b.jwks.keys[0]!.kid).toBe(kid);
+      expect(b.jwks.keys[0]!.x).not.toBe(a.jwks.keys[0]!.x);
+      const verifier = createAccessTokenVerifier({
+        ...a.verifierOptions(),
+        jwks: undefined,
+        jwksUri: server.url,
+        remoteJwks: { cacheMaxAge: 60_000, cooldown: 1_000 },
+      });
+      const fromA = await a.token({ jti: 'from-a' }, { expiresIn: 600 });
+      await expect(verifier.verify(fromA)).resolves.toMatchObject({ cached: false });
+      await expect(verifier.verify(fromA)).resolves.toMatchObject({ cached: true });
+
+      server.handle(json(b.jwks));
+      a.clock.advance(61); // the verifier's clock: past cacheMaxAge
+      b.clock.advance(61);
+      // B's token refetches the set: the kid now names B's key (imported, served synchronously).
+      await expect(verifier.verify(await b.token({ jti: 'from-b' }, { expiresIn: 600 }))).resolves.toMatchObject({
+        cached: false,
+      });
+      // A's token is still in the cache, but its kid no longer yields the key it was verified with.
+      await expectCode(verifier.verify(fromA), 'ERR_SIGNATURE_INVALID');
+    } finally {
+      await server.close();
+      await a.close();
+      await b.close();
+    }
   });
 });

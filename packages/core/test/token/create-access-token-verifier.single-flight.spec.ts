@@ -205,4 +205,60 @@ describe('single flight per token', () => {
     expect(source!.lookups).toBe(2);
     expect(results.map((r) => r.cached)).toEqual([false, false]);
   });
+
+  it('a call made while reloadKeys() runs does not join a verification started before it', async () => {
+    let source: ReturnType<typeof gated> | undefined;
+    let openReload!: () => void;
+    const reloadGate = new Promise<void>((resolve) => (openReload = resolve));
+    const verifier = makeVerifier(issuer.verifierOptions(), (inner) => {
+      source = gated({
+        getKey: (header) => inner.getKey(header),
+        reload: async () => (await reloadGate, inner.reload()),
+        status: () => inner.status(),
+      });
+      return source;
+    });
+    const token = await issuer.token();
+
+    const before = verifier.verify(token);
+    await settle();
+    const reloading = verifier.reloadKeys();
+    const during = verifier.verify(token);
+    await settle();
+    source!.release();
+    openReload();
+    await reloading;
+
+    const results = await Promise.all([before, during]);
+    expect(source!.lookups).toBe(2);
+    expect(results.map((r) => r.cached)).toEqual([false, false]);
+  });
+
+  it('a call made after reloadKeys() does not join a verification started while it ran', async () => {
+    let source: ReturnType<typeof gated> | undefined;
+    let openReload!: () => void;
+    const reloadGate = new Promise<void>((resolve) => (openReload = resolve));
+    const verifier = makeVerifier(issuer.verifierOptions(), (inner) => {
+      source = gated({
+        getKey: (header) => inner.getKey(header),
+        reload: async () => (await reloadGate, inner.reload()),
+        status: () => inner.status(),
+      });
+      return source;
+    });
+    const token = await issuer.token();
+
+    const reloading = verifier.reloadKeys();
+    const during = verifier.verify(token);
+    await settle();
+    openReload();
+    await reloading;
+    const after = verifier.verify(token);
+    await settle();
+    source!.release();
+
+    const results = await Promise.all([during, after]);
+    expect(source!.lookups).toBe(2);
+    expect(results.map((r) => r.cached)).toEqual([false, false]);
+  });
 });
