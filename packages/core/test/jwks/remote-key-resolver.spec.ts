@@ -321,6 +321,24 @@ describe('remote key set: a clock that steps backwards (NTP correction, VM resum
     expect(iss.jwksServer.fetchCount).toBe(2);
   });
 
+  it('174: after a failed fetch, a clock stepped back before it does not extend the cooldown', async () => {
+    const iss = await startIssuer();
+    const resolver = remoteResolver(iss);
+    await verify(resolver, await iss.token()); // fetch 1 at T0: a fresh set
+    iss.clock.advance(COOLDOWN_S + 1);
+    iss.jwksServer.mode('down');
+    const kid = await iss.addKey('ES256');
+    const token = await iss.token({}, { kid });
+    expect((await failure(verify(resolver, token))).code).toBe('ERR_KEYS_UNAVAILABLE'); // fetch 2 fails at T0 + 31 s
+    iss.jwksServer.mode('ok');
+    // The clock steps back to T0 + 10 s: the set is still fresh, the time since the failed fetch
+    // is negative (unknown), so the cooldown counts as over and the new kid is fetched.
+    iss.clock.advance(-(COOLDOWN_S + 1) + 10);
+    const before = iss.jwksServer.fetchCount;
+    await verify(resolver, token);
+    expect(iss.jwksServer.fetchCount).toBe(before + 1);
+  });
+
   it('166: a set of unknown age is not used as a stale fallback while the key server fails (503)', async () => {
     const iss = await startIssuer();
     const resolver = remoteResolver(iss);

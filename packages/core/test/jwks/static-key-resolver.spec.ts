@@ -2,12 +2,13 @@
 // Private keys, PKCS#1 PEMs and symmetric JWKs are refused at creation.
 
 import { readFileSync } from 'node:fs';
-import { createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { CompactSign, compactVerify, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importSPKI } from 'jose';
 import type { CryptoKey } from 'jose';
 import type { PortcullisError } from '../../src/errors/portcullis-error.js';
 import { createKeyResolver } from '../../src/jwks/create-key-resolver.js';
+import { createAccessTokenVerifier } from '../../src/token/create-access-token-verifier.js';
 import type { KeyResolver } from '../../src/jwks/create-key-resolver.js';
 import type { StaticKey } from '../../src/token/verifier-options.js';
 
@@ -99,6 +100,47 @@ describe('static keys: PEM', () => {
     const resolver = staticResolver([{ kind: 'pem', pem: rs.spki, alg: 'ES256', kid: 'k1' }]);
     await notFound(resolver, { alg: 'ES256', kid: 'k1' });
     expect(resolver.status()).toEqual({ source: 'static', state: 'unavailable', keyCount: 0 });
+  });
+
+  it('a PEM with public exponent 1 is never used: a forged RS256 token (signature = padded message) is refused', async () => {
+    // e = 1 makes RSA the identity: the PKCS#1 v1.5 encoding of any message is its own valid
+    // signature. WebCrypto and OpenSSL import and use such a key; the key checks must refuse it.
+    const { n } = (await pair('RS256')).jwk;
+    const weak = createPublicKey({ key: { kty: 'RSA', n: n!, e: 'AQ' }, format: 'jwk' });
+    const pem = weak.export({ type: 'spki', format: 'pem' }).toString();
+    const now = Math.floor(Date.now() / 1000);
+    const header = Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid: 'weak' })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({
+        iss: base.issuer,
+        aud: base.audience,
+        sub: 'mallory',
+        client_id: 'c',
+        jti: 'j',
+        iat: now,
+        exp: now + 60,
+      }),
+    ).toString('base64url');
+    const digestInfo = Buffer.concat([
+      Buffer.from('3031300d060960864801650304020105000420', 'hex'),
+      createHash('sha256').update(`${header}.${payload}`).digest(),
+    ]);
+    const encoded = Buffer.concat([
+      Buffer.from([0x00, 0x01]),
+      Buffer.alloc(256 - 3 - digestInfo.length, 0xff),
+      Buffer.from([0x00]),
+      digestInfo,
+    ]);
+    // The forgery is real: OpenSSL accepts it under the weak key.
+    expect(nodeVerify('sha256', Buffer.from(`${header}.${payload}`), weak, encoded)).toBe(true);
+    const forged = `${header}.${payload}.${encoded.toString('base64url')}`;
+
+    const keys: StaticKey[] = [{ kind: 'pem', pem, alg: 'RS256', kid: 'weak' }];
+    const resolver = staticResolver(keys, ['RS256']);
+    await notFound(resolver, { alg: 'RS256', kid: 'weak' });
+    expect(resolver.status()).toEqual({ source: 'static', state: 'unavailable', keyCount: 0 });
+    const verifier = createAccessTokenVerifier({ ...base, keys, algorithms: ['RS256'] });
+    await expect(verifier.verify(forged)).rejects.toMatchObject({ code: 'ERR_KEY_NOT_FOUND' });
   });
 });
 
