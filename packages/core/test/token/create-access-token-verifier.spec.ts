@@ -45,6 +45,7 @@ describe('createAccessTokenVerifier — options are validated once, with how-to-
       /'clockTolerance' must be a number of seconds between 0 and 300/,
     ],
     ['huge clockTolerance', { clockTolerance: 3600 }, /'clockTolerance'/],
+    ['clockTolerance just over the 300 s maximum', { clockTolerance: 301 }, /'clockTolerance'/],
     ['zero maxTokenAge', { maxTokenAge: 0 }, /'maxTokenAge' must be a positive number/],
     ['NaN maxTokenLifetime', { maxTokenLifetime: Number.NaN }, /'maxTokenLifetime' must be a positive number/],
     ['fractional maxTokenSize', { maxTokenSize: 10.5 }, /'maxTokenSize' must be a positive integer/],
@@ -64,6 +65,11 @@ describe('createAccessTokenVerifier — options are validated once, with how-to-
     const options = { ...base(), ...patch } as VerifierOptions;
     expect(() => validateVerifierOptions(options)).toThrow(TypeError);
     expect(() => validateVerifierOptions(options)).toThrow(message);
+  });
+
+  it('accepts clockTolerance at both ends of 0–300 s', () => {
+    expect(validateVerifierOptions({ ...base(), clockTolerance: 0 }).clockTolerance).toBe(0);
+    expect(validateVerifierOptions({ ...base(), clockTolerance: 300 }).clockTolerance).toBe(300);
   });
 
   it('refuses an unknown option: a misspelt security option must not be silently ignored', () => {
@@ -96,6 +102,9 @@ describe('createAccessTokenVerifier — options are validated once, with how-to-
       /'revocation' forgets revocations 60 s after exp, but 'clockTolerance' accepts tokens 120 s after it/,
     );
     expect(() => validateVerifierOptions({ ...base(), clockTolerance: 60, revocation })).not.toThrow();
+    // The bound is exact: one second short of the tolerance is already a window.
+    const short = new InMemoryRevocationStore({ now: issuer.clock.now, leeway: 59 });
+    expect(() => validateVerifierOptions({ ...base(), clockTolerance: 60, revocation: short })).toThrow(TypeError);
     const lasting = new InMemoryRevocationStore({ now: issuer.clock.now, leeway: 120 });
     expect(() => validateVerifierOptions({ ...base(), clockTolerance: 120, revocation: lasting })).not.toThrow();
   });
