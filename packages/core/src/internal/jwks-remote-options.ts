@@ -15,7 +15,7 @@ export interface ResolvedRemoteJwksOptions {
 }
 
 /** Every option `RemoteJwksOptions` has (compile-time exhaustive). */
-const REMOTE_JWKS_OPTIONS: Readonly<Record<keyof RemoteJwksOptions, true>> = {
+export const REMOTE_JWKS_OPTIONS: Readonly<Record<keyof RemoteJwksOptions, true>> = {
   timeout: true,
   maxResponseBytes: true,
   cacheMaxAge: true,

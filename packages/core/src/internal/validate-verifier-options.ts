@@ -35,7 +35,7 @@ const REVOCATION_REQUIRES = ['jti', 'sub', 'iat', 'iss'] as const;
  * misspelt option would otherwise be ignored silently — `revocaton` would leave revocation off,
  * `maxTokenLifetme` keep the 24 h default — and JavaScript callers get no compile error for it.
  */
-const KNOWN_OPTIONS: Readonly<Record<keyof VerifierOptions, true>> = Object.freeze({
+export const VERIFIER_OPTION_NAMES: Readonly<Record<keyof VerifierOptions, true>> = Object.freeze({
   issuer: true,
   audience: true,
   audienceClaim: true,
@@ -147,8 +147,8 @@ export function validateVerifierOptions(options: VerifierOptions): ResolvedVerif
   if (options === null || typeof options !== 'object')
     fail('options must be an object, e.g. { issuer, audience, jwksUri }');
   for (const key of Object.keys(options)) {
-    if (!Object.prototype.hasOwnProperty.call(KNOWN_OPTIONS, key)) {
-      fail(`unknown option '${key}' (misspelt?); the options are ${Object.keys(KNOWN_OPTIONS).join(', ')}`);
+    if (!Object.prototype.hasOwnProperty.call(VERIFIER_OPTION_NAMES, key)) {
+      fail(`unknown option '${key}' (misspelt?); the options are ${Object.keys(VERIFIER_OPTION_NAMES).join(', ')}`);
     }
   }
 

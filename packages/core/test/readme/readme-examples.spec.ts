@@ -52,7 +52,7 @@ import type {
 } from '@portcullis/core';
 import { createTestIssuer } from '@portcullis/testing';
 import type { TestIssuer } from '@portcullis/testing';
-import { REMOTE_JWKS_DEFAULTS } from '../../src/internal/jwks-remote-options.js';
+import { REMOTE_JWKS_DEFAULTS, REMOTE_JWKS_OPTIONS } from '../../src/internal/jwks-remote-options.js';
 import { validateVerifierOptions } from '../../src/internal/validate-verifier-options.js';
 import { VERIFIER_OPTION_KEYS } from '../../../../test-support/option-keys.js';
 import { dedent, importedNamesOf, regions } from '../../../../test-support/readme-regions.js';
@@ -513,15 +513,7 @@ describe('README tables match the code', () => {
   // Compile-time exhaustive (test-support/option-keys.ts): a new option without an entry there does
   // not typecheck, and the test below then requires a README row for it.
   const VERIFIER_OPTIONS = VERIFIER_OPTION_KEYS;
-  const REMOTE_OPTIONS: Record<keyof RemoteJwksOptions, true> = {
-    timeout: true,
-    maxResponseBytes: true,
-    cacheMaxAge: true,
-    cooldown: true,
-    maxStale: true,
-    headers: true,
-    fetch: true,
-  };
+  const REMOTE_OPTIONS: Readonly<Record<keyof RemoteJwksOptions, true>> = REMOTE_JWKS_OPTIONS;
   const OWN_OPTIONS: Record<Exclude<keyof PortcullisOptions, keyof VerifierOptions>, readonly string[]> = {
     claims: ['claims'],
     roleHierarchy: ['roleHierarchy'],
