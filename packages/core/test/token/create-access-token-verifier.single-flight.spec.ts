@@ -206,7 +206,8 @@ describe('single flight per token', () => {
     expect(results.map((r) => r.cached)).toEqual([false, false]);
   });
 
-  it('a call made while reloadKeys() runs does not join a verification started before it', async () => {
+  /** A verifier whose key lookups wait for `source().release()` and whose reload waits for `openReload()`. */
+  function withHeldReload() {
     let source: ReturnType<typeof gated> | undefined;
     let openReload!: () => void;
     const reloadGate = new Promise<void>((resolve) => (openReload = resolve));
@@ -218,6 +219,11 @@ describe('single flight per token', () => {
       });
       return source;
     });
+    return { verifier, source: () => source!, openReload };
+  }
+
+  it('a call made while reloadKeys() runs does not join a verification started before it', async () => {
+    const { verifier, source, openReload } = withHeldReload();
     const token = await issuer.token();
 
     const before = verifier.verify(token);
@@ -225,27 +231,17 @@ describe('single flight per token', () => {
     const reloading = verifier.reloadKeys();
     const during = verifier.verify(token);
     await settle();
-    source!.release();
+    source().release();
     openReload();
     await reloading;
 
     const results = await Promise.all([before, during]);
-    expect(source!.lookups).toBe(2);
+    expect(source().lookups).toBe(2);
     expect(results.map((r) => r.cached)).toEqual([false, false]);
   });
 
   it('a call made after reloadKeys() does not join a verification started while it ran', async () => {
-    let source: ReturnType<typeof gated> | undefined;
-    let openReload!: () => void;
-    const reloadGate = new Promise<void>((resolve) => (openReload = resolve));
-    const verifier = makeVerifier(issuer.verifierOptions(), (inner) => {
-      source = gated({
-        getKey: (header) => inner.getKey(header),
-        reload: async () => (await reloadGate, inner.reload()),
-        status: () => inner.status(),
-      });
-      return source;
-    });
+    const { verifier, source, openReload } = withHeldReload();
     const token = await issuer.token();
 
     const reloading = verifier.reloadKeys();
@@ -255,10 +251,10 @@ describe('single flight per token', () => {
     await reloading;
     const after = verifier.verify(token);
     await settle();
-    source!.release();
+    source().release();
 
     const results = await Promise.all([during, after]);
-    expect(source!.lookups).toBe(2);
+    expect(source().lookups).toBe(2);
     expect(results.map((r) => r.cached)).toEqual([false, false]);
   });
 });
