@@ -8,19 +8,10 @@ import { createAccessTokenVerifier } from '@portcullis/core';
 import { decodeJwt } from 'jose';
 import { createTestIssuer } from '../src/index.js';
 import type { SigningAlgorithm, TestIssuer } from '../src/index.js';
+import { SIGNING_ALGORITHMS } from '../src/internal/algorithms.js';
 
-const ALL: SigningAlgorithm[] = [
-  'ES256',
-  'ES384',
-  'ES512',
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'EdDSA',
-];
+/** Every algorithm the issuer can sign with (its own table; ten, RS/PS/ES × 3 and EdDSA). */
+const ALL: SigningAlgorithm[] = [...SIGNING_ALGORITHMS];
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'];
 
 function connectOutcome(host: string, port: number): Promise<'connected' | string> {
