@@ -82,6 +82,7 @@ export type {
   PolicyFunction,
   ScopeQueryOptions,
   RevocationStore,
+  RevocationQuery,
   AuditEvent,
   AuditSink,
   Portcullis,

@@ -94,6 +94,7 @@ function checkRevocation(
     sub: claims.sub as string,
     iat: claims.iat as number,
     iss: claims.iss as string,
+    claims,
   });
   let answer: unknown;
   let pending: PromiseLike<unknown> | undefined;

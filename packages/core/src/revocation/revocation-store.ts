@@ -1,3 +1,5 @@
+import type { VerifiedToken } from '../token/verified-token.js';
+
 /** What a revocation store is asked about one verified token. */
 export interface RevocationQuery {
   /** `jti` claim. */
@@ -8,6 +10,13 @@ export interface RevocationQuery {
   readonly iat: number;
   /** `iss` claim. */
   readonly iss: string;
+  /**
+   * The whole verified claims set (frozen), for a store that scopes revocations by more than the
+   * subject — e.g. a multi-tenant API whose organisation admins may revoke only their own
+   * organisation's tokens keys subject revocations by tenant claim and `sub`. The verifier always
+   * sets it; it is optional so that code asking a store directly need not build one.
+   */
+  readonly claims?: VerifiedToken['claims'];
 }
 
 /**

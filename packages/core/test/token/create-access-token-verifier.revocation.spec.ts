@@ -48,13 +48,21 @@ const withStore = (revocation: RevocationStore, extra: Partial<VerifierOptions> 
 });
 
 describe('SPEC B9 — revocation', () => {
-  it('asks the store with { jti, sub, iat, iss } of the verified token', async () => {
+  it('asks the store with { jti, sub, iat, iss } and the whole claims set of the verified token, cached or not', async () => {
     const store = new TestRevocationStore();
-    const token = await issuer.token({ sub: 'user-alice' });
-    await makeVerifier(withStore(store)).verify(token);
+    const token = await issuer.token({ sub: 'user-alice', org_id: 'acme' });
+    const verifier = makeVerifier(withStore(store));
+    const first = await verifier.verify(token);
+    const second = await verifier.verify(token);
+    expect(second.cached).toBe(true);
     const claims = decodeJson(segments(token)[1]);
-    expect(store.queries).toEqual([{ jti: claims['jti'], sub: 'user-alice', iat: NOW, iss: issuer.issuer }]);
+    const expected = { jti: claims['jti'], sub: 'user-alice', iat: NOW, iss: issuer.issuer, claims };
+    expect(store.queries).toEqual([expected, expected]);
+    // The very claims the caller gets, frozen: a store cannot change what the request sees.
+    expect(store.queries[0]!.claims).toBe(first.claims);
+    expect(store.queries[0]!.claims!['org_id']).toBe('acme');
     expect(Object.isFrozen(store.queries[0])).toBe(true);
+    expect(Object.isFrozen(store.queries[0]!.claims)).toBe(true);
   });
 
   it('case 130: a token whose jti is revoked → 401 invalid_token "revoked"', async () => {
