@@ -7,7 +7,7 @@ import { PORTCULLIS, PortcullisModule } from '@portcullis/nest';
 import type { Portcullis, PortcullisModuleOptions } from '@portcullis/nest';
 import { AdminUsersController } from './admin/admin-users.controller.js';
 import type { AppRuntime } from './app-runtime.js';
-import { CLOCK, CLOCK_TOLERANCE_SECONDS, MAX_TOKEN_LIFETIME_SECONDS } from './auth/auth.constants.js';
+import { CLOCK, CLOCK_TOLERANCE_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, ORG_CLAIM } from './auth/auth.constants.js';
 import { ROLE_HIERARCHY } from './auth/order-rules.js';
 import { OrderResolver } from './auth/order.resolver.js';
 import { rateLimitSubject } from './auth/rate-limit-subject.js';
@@ -93,7 +93,7 @@ export class AppModule {
             audience: config.auth.audience,
             jwksUri: runtime.keySource.jwksUri,
             ...(runtime.keySource.fetch ? { remoteJwks: { fetch: runtime.keySource.fetch } } : {}),
-            claims: { scopes: ['scope'], roles: ['roles'], tenant: 'org_id', clientId: ['client_id'] },
+            claims: { scopes: ['scope'], roles: ['roles'], tenant: ORG_CLAIM, clientId: ['client_id'] },
             roleHierarchy: ROLE_HIERARCHY,
             realm: REALM,
             revocation: runtime.revocation,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { InMemoryRevocationStore, PORTCULLIS } from '@portcullis/nest';
-import type { Portcullis, RevocationStore } from '@portcullis/nest';
+import type { Portcullis } from '@portcullis/nest';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import type { Redis } from 'ioredis';
@@ -21,6 +21,7 @@ import { createRootLogger } from './logging/logger-options.js';
 import { setupOpenApi } from './openapi/setup-openapi.js';
 import { OrdersRepository } from './orders/orders.repository.js';
 import { createRedisClient } from './revocation/create-redis-client.js';
+import { OrgScopedRevocationStore } from './revocation/org-scoped-revocation-store.js';
 import { RedisRevocationStore } from './revocation/redis-revocation-store.js';
 
 /** Test and embedding hooks of {@link createOrdersApi}. */
@@ -72,9 +73,11 @@ export async function createOrdersApi(config: AppConfig, options: OrdersApiOptio
       if (seeded) logger.info({ orders: seeded }, 'database seeded with demo orders');
     }
     redis = config.redisUrl ? await createRedisClient(config.redisUrl) : undefined;
-    const revocation: RevocationStore = redis
-      ? new RedisRevocationStore(redis, { prefix: `${config.redisKeyPrefix}revoked:`, now: clock, leeway: 60 + CLOCK_TOLERANCE_SECONDS })
-      : new InMemoryRevocationStore({ now: clock, leeway: 60 + CLOCK_TOLERANCE_SECONDS });
+    const revocation = new OrgScopedRevocationStore(
+      redis
+        ? new RedisRevocationStore(redis, { prefix: `${config.redisKeyPrefix}revoked:`, now: clock, leeway: 60 + CLOCK_TOLERANCE_SECONDS })
+        : new InMemoryRevocationStore({ now: clock, leeway: 60 + CLOCK_TOLERANCE_SECONDS }),
+    );
     const keySource = await resolveKeySource(config.auth, options.fetch);
     if (keySource.warning) logger.warn({ issuer: config.auth.issuer }, keySource.warning);
 

@@ -1,9 +1,6 @@
 import { PortcullisError } from '@portcullis/nest';
-import type { RevocationStore } from '@portcullis/nest';
+import type { RevocationQuery, RevocationStore } from '@portcullis/nest';
 import type { Redis } from 'ioredis';
-
-/** What a store is asked about one verified token (core's `RevocationQuery`). */
-type RevocationQuery = Parameters<RevocationStore['isRevoked']>[0];
 
 /** Options of {@link RedisRevocationStore}. */
 export interface RedisRevocationStoreOptions {

@@ -437,6 +437,25 @@ describe.each(testDatabases())('orders API on $name', (target) => {
       }
     });
 
+    it("reaches only the admin's own organisation: another org's user keeps working", async () => {
+      issuer.clock.freeze(Math.floor(Date.now() / 1000) * 1000 + 200);
+      try {
+        const carol = await principals.carol.token(); // globex
+        const bobForGlobex = await principals.bob.with({ org_id: 'globex' }).token();
+        // ada is acme's admin: the call succeeds (no user directory says who carol is) but cannot touch globex tokens.
+        await call('post', '/admin/users/carol/revoke-tokens', 'ada').expect(204);
+        await call('post', '/admin/users/bob/revoke-tokens', 'ada').expect(204);
+        await call('get', '/orders', { token: carol }).expect(200);
+        await call('get', '/orders', { token: await principals.carol.token() }).expect(200);
+        await call('get', '/orders', { token: bobForGlobex }).expect(200);
+        // The same call does revoke bob's acme tokens.
+        const res = await call('get', '/orders', { token: await principals.bob.token() }).expect(401);
+        expect(res.headers['www-authenticate']).toBe(invalidToken('The access token was revoked'));
+      } finally {
+        issuer.clock.unfreeze();
+      }
+    });
+
     it('validates the subject', async () => {
       const res = await call('post', `/admin/users/${encodeURIComponent('bob smith')}/revoke-tokens`, 'ada').expect(400);
       expect(res.body.code).toBe('ERR_VALIDATION');
