@@ -55,8 +55,8 @@ export interface AppConfig {
   /** `REDIS_URL`: shared revocation and rate-limit state; `undefined` = in memory. May hold a password. */
   readonly redisUrl: string | undefined;
   /**
-   * `REDIS_KEY_PREFIX`: prefix of every Redis key (`<prefix>revoked:jti:<jti>`, `<prefix>revoked:sub:<sub>`,
-   * `<prefix>ratelimit:…`), so several deployments can share one Redis. @default 'portcullis:'
+   * `REDIS_KEY_PREFIX`: prefix of every Redis key (`<prefix>revoked:jti:<jti>`, `<prefix>revoked:sub:["<org_id>","<sub>"]`
+   * — subject revocations are per org —, `<prefix>ratelimit:…`), so several deployments can share one Redis. @default 'portcullis:'
    */
   readonly redisKeyPrefix: string;
   readonly rateLimit: {
