@@ -456,6 +456,23 @@ describe.each(testDatabases())('orders API on $name', (target) => {
       }
     });
 
+    it('cannot reach a principal without an organisation: the shared fulfilment service keeps working', async () => {
+      issuer.clock.freeze(Math.floor(Date.now() / 1000) * 1000 + 200);
+      try {
+        const service = await principals.fulfilment.token(); // client credentials, no org_id
+        // The service serves every organisation: an org admin knocking it out would disrupt them all.
+        await call('post', '/admin/users/fulfilment-service/revoke-tokens', 'ada').expect(204);
+        await call('get', `/internal/orders/${CAROL_1}`, { token: service }).expect(200);
+        await call('get', `/internal/orders/${CAROL_1}`, { token: await principals.fulfilment.token() }).expect(200);
+        // Nor a user token that carries no org_id (it is refused by the org routes, but logout still works).
+        const orgless = await asPrincipal(recordingIssuer, { sub: 'dave', client_id: 'orders-web', scope: 'orders:read', roles: ['customer'] }).token();
+        await call('post', '/admin/users/dave/revoke-tokens', 'ada').expect(204);
+        await call('post', '/sessions/logout', { token: orgless }).expect(204);
+      } finally {
+        issuer.clock.unfreeze();
+      }
+    });
+
     it('validates the subject', async () => {
       const res = await call('post', `/admin/users/${encodeURIComponent('bob smith')}/revoke-tokens`, 'ada').expect(400);
       expect(res.body.code).toBe('ERR_VALIDATION');
