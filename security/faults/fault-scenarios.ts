@@ -378,7 +378,8 @@ async function revocationFault(target: FaultTarget, env: FaultEnv, mode: 'throw'
     const client = new Redis(redis.process.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
     try {
       await client.connect();
-      const key = `${redis.prefix}revoked:sub:${PRINCIPALS.alice.sub}`;
+      // The orders API keys subject revocations by org and subject (OrgScopedRevocationStore).
+      const key = `${redis.prefix}revoked:sub:${JSON.stringify([PRINCIPALS.alice.org_id, PRINCIPALS.alice.sub])}`;
       await client.set(key, 'not-a-number', 'PX', 60_000);
       await p.get('malformed revocation entry', await p.token(), deny('ERR_REVOCATION_UNAVAILABLE'));
       await client.del(key);
