@@ -1,6 +1,7 @@
 // Shared runner of the projects that prove the published packages work for an outside user
-// (examples/nest-orders-testing, compat/nest11): builds @portcullis/core, nest, express and testing
-// in the workspace, packs core, nest and testing into <fixture>/.tarballs/, installs the fixture
+// (examples/nest-orders-testing, examples/express-orders-testing, compat/nest11): builds
+// @portcullis/core, nest, express and testing in the workspace, packs the packages the fixture
+// installs (core, nest and testing by default) into <fixture>/.tarballs/, installs the fixture
 // from those tarballs in a fresh directory OUTSIDE the workspace — so nothing can silently resolve
 // from the workspace's node_modules —, checks that each @portcullis package is one real installed
 // copy, then runs the fixture's `npm test` (and whatever the fixture adds before and after).
@@ -21,7 +22,7 @@ import { join, relative, resolve, sep } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const BUILD = ['@portcullis/core', '@portcullis/nest', '@portcullis/express', '@portcullis/testing']; // in dependency order
-/** The packages a fixture installs from tarballs. */
+/** The packages a fixture installs from tarballs, unless it names its own (`options.packages`). */
 export const PACK = ['@portcullis/core', '@portcullis/nest', '@portcullis/testing'];
 
 /** The environment of nested npm commands: the caller's, minus settings of the root npm script (workspace, prefix …). */
@@ -43,6 +44,7 @@ function childEnv() {
  * @param {string} options.label log prefix, e.g. 'example'
  * @param {string} options.fixture the fixture's folder (holding package.json and its tests)
  * @param {string} options.tempPrefix prefix of the temporary directory under the OS tmpdir
+ * @param {string[]} [options.packages] the @portcullis packages to pack and install (default {@link PACK})
  * @param {boolean} [options.inPlace] install and test in the fixture folder itself (faster to
  *   iterate; a missing dependency could then be hidden by the workspace's node_modules)
  * @param {boolean} [options.keep] keep the temporary directory after a passing run
@@ -54,6 +56,7 @@ function childEnv() {
  */
 export function runPackedFixture(options) {
   const { label, fixture } = options;
+  const pack = options.packages ?? PACK;
   const started = Date.now();
   const log = (message) => console.log(`[${label} +${Math.round((Date.now() - started) / 1000)}s] ${message}`);
   const run = (command, args, cwd) => {
@@ -75,10 +78,10 @@ export function runPackedFixture(options) {
   if (!options.skipBuild) for (const name of BUILD) run('npm', ['run', 'build', '-w', name], root);
   rmSync(tarballs, { recursive: true, force: true });
   mkdirSync(tarballs, { recursive: true });
-  run('npm', ['pack', '--silent', ...PACK.flatMap((name) => ['-w', name]), '--pack-destination', tarballs], root);
+  run('npm', ['pack', '--silent', ...pack.flatMap((name) => ['-w', name]), '--pack-destination', tarballs], root);
   const packed = readdirSync(tarballs).sort();
   log(`tarballs: ${packed.join(', ')}`);
-  for (const name of PACK) {
+  for (const name of pack) {
     const version = JSON.parse(
       readFileSync(join(root, 'packages', name.split('/')[1], 'package.json'), 'utf8'),
     ).version;
@@ -100,7 +103,7 @@ export function runPackedFixture(options) {
     run('npm', ['install', ...(options.installFlags ?? []), '--no-audit', '--no-fund'], work);
 
     // 3. The packages are real installed copies from the tarballs: no link, nothing outside `work`.
-    for (const name of PACK) {
+    for (const name of pack) {
       const dir = join(work, 'node_modules', name);
       if (!existsSync(dir)) fail(`${name} is not installed`);
       if (lstatSync(dir).isSymbolicLink()) fail(`${name} is a link (${realpathSync(dir)}), not an installed package`);
