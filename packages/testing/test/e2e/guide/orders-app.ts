@@ -1,7 +1,15 @@
 // The guide's Express example, app side (docs/guides/testing-your-api.md): an orders API guarded by @portcullis/express.
 import { randomUUID } from 'node:crypto';
 import express from 'express';
-import { portcullis, portcullisErrorHandler, requireOwnership, requireRoles, requireScopes } from '@portcullis/express';
+import {
+  portcullis,
+  portcullisErrorHandler,
+  portcullisRouter,
+  publicRoute,
+  requireOwnership,
+  requireRoles,
+  requireScopes,
+} from '@portcullis/express';
 import type { PortcullisMiddlewareOptions } from '@portcullis/express';
 
 export interface Order {
@@ -41,16 +49,18 @@ export function createApp(options: PortcullisMiddlewareOptions): express.Express
   const app = express();
   app.use(express.json());
   app.use(portcullis(options));
-  app.get('/health', (_req, res) => {
+  // Deny by default: a route registered here without a rule answers 403 ERR_NO_RULE.
+  const api = portcullisRouter();
+  api.get('/health', publicRoute(), (_req, res) => {
     res.json({ ok: true });
   });
-  app.get('/orders', requireScopes('orders:read'), (req, res) => {
+  api.get('/orders', requireScopes('orders:read'), (req, res) => {
     res.json([...orders.values()].filter((o) => o.ownerId === req.auth!.principal.subject));
   });
-  app.get('/orders/:id', requireScopes('orders:read'), readable, (req, res) => {
+  api.get('/orders/:id', requireScopes('orders:read'), readable, (req, res) => {
     res.json(readable.resource(req));
   });
-  app.post('/orders', requireScopes('orders:write'), (req, res) => {
+  api.post('/orders', requireScopes('orders:write'), (req, res) => {
     const { subject, tenant } = req.auth!.principal;
     const order = {
       id: `ord-${randomUUID()}`,
@@ -62,10 +72,11 @@ export function createApp(options: PortcullisMiddlewareOptions): express.Express
     orders.set(order.id, order);
     res.status(201).json(order);
   });
-  app.delete('/orders/:id', requireRoles('admin'), requireScopes('orders:write'), deletable, (req, res) => {
+  api.delete('/orders/:id', requireRoles('admin'), requireScopes('orders:write'), deletable, (req, res) => {
     orders.delete(deletable.resource(req).id);
     res.json({ deleted: req.params['id'] });
   });
+  app.use(api);
   app.use(portcullisErrorHandler());
   return app;
 }
