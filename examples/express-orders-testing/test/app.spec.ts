@@ -7,7 +7,7 @@ import {
   listenForTest,
   portcullisTestingOptions,
 } from '@portcullis/testing/express';
-import type { TestIssuer } from '@portcullis/testing/express';
+import type { TestIssuer, TestServer } from '@portcullis/testing/express';
 import { createApp } from '../src/app.js';
 import { AUTHORIZATION } from '../src/authorization.js';
 
@@ -21,7 +21,7 @@ const CALLERS = {
 };
 
 let issuer: TestIssuer;
-let server: Awaited<ReturnType<typeof listenForTest>>;
+let server: TestServer;
 
 beforeAll(async () => {
   issuer = await createTestIssuer();
@@ -92,6 +92,7 @@ it('enforces the access table', async () => {
       'GET /health',
       'GET /orders',
       { method: 'GET', path: '/orders/:id', params: { id: 'ord-bob-1' } },
+      { method: 'POST', path: '/orders', body: { sku: 'A-1', qty: 1 } },
       { method: 'DELETE', path: '/orders/:id', params: { id: 'ord-bob-1' } },
     ],
     expect: {
@@ -110,7 +111,21 @@ it('enforces the access table', async () => {
         carol: '404 ERR_NOT_FOUND',
         anonymous: 401,
       },
+      'POST /orders': { alice: 201, bob: '403 ERR_INSUFFICIENT_SCOPE', anonymous: 401 },
       'DELETE /orders/:id': { alice: 403, bob: 403, sam: '403 ERR_FORBIDDEN', carol: 404, ada: 204, anonymous: 401 },
     },
   });
 });
+
+it.each(['expired', 'wrong-audience', 'alg-none', 'tampered-signature'] as const)(
+  'refuses a %s token',
+  async (kind) => {
+    const token = await issuer.badToken(kind, { sub: 'alice', scope: 'orders:read' });
+    const res = await fetch(`${server.url}/orders`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(5000),
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="orders", error="invalid_token"/);
+  },
+);

@@ -1,6 +1,7 @@
 // docs/guides/testing-your-api.md shows complete examples; each block marked
 // `<!-- example: <path> -->` must be exactly that file, which a test suite runs (the Nest example
-// in examples/nest-orders-testing via its run.mjs, the Express one in this folder).
+// in examples/nest-orders-testing, the Express one in examples/express-orders-testing, each via its
+// run.mjs; the guide's snippets and recipes also run the Express app in this folder's suite).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 
@@ -17,8 +18,8 @@ describe('the guide shows the tested examples verbatim', () => {
       expect.arrayContaining([
         'examples/nest-orders-testing/test/orders.matrix.spec.ts',
         'examples/nest-orders-testing/test/orders.controller.spec.ts',
-        'packages/testing/test/e2e/guide/orders-app.ts',
-        'packages/testing/test/e2e/guide/orders-app.spec.ts',
+        'examples/express-orders-testing/src/app.ts',
+        'examples/express-orders-testing/test/app.spec.ts',
       ]),
     );
     // Every marker was matched (none with a broken block).

@@ -11,7 +11,9 @@ import {
 } from '@portcullis/testing/express';
 import type { TestIssuer, TestServer } from '@portcullis/testing/express';
 import type { PortcullisMiddlewareOptions } from '@portcullis/express';
-import { AUTHORIZATION, createApp } from './orders-app.js';
+// The guide's Express app is the outside example's (examples/express-orders-testing).
+import { createApp } from '../../../../../examples/express-orders-testing/src/app.js';
+import { AUTHORIZATION } from '../../../../../examples/express-orders-testing/src/authorization.js';
 
 const ALICE = { sub: 'alice', scope: 'orders:read', roles: ['customer'], org_id: 'acme' };
 const open: { close(): Promise<void> }[] = [];

@@ -23,7 +23,9 @@ import request from 'supertest';
 import { AppModule } from '../../../../../examples/nest-orders-testing/src/app.module.js';
 import { AUTHORIZATION as NEST_AUTHORIZATION } from '../../../../../examples/nest-orders-testing/src/authorization.js';
 import { OrdersController } from '../../../../../examples/nest-orders-testing/src/orders.controller.js';
-import { AUTHORIZATION, createApp } from './orders-app.js';
+// The guide's Express app is the outside example's (examples/express-orders-testing).
+import { createApp } from '../../../../../examples/express-orders-testing/src/app.js';
+import { AUTHORIZATION } from '../../../../../examples/express-orders-testing/src/authorization.js';
 
 const claims = { sub: 'alice', scope: 'orders:read', roles: ['customer'], org_id: 'acme' };
 const open: { close(): Promise<void> }[] = [];
