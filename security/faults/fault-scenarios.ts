@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { allowed, deny, either, invalidToken, other, ANY_INVALID_TOKEN } from '../corpus/expect.js';
 import type { Expectation } from '../corpus/types.js';
+import { orgSubjectKey } from '../../apps/orders-api/src/revocation/org-scoped-revocation-store.js';
 import { PRINCIPALS } from '../corpus/world.js';
 import type { PrincipalName, World } from '../corpus/world.js';
 import type { AttackerListener } from '../runner/attacker-listener.js';
@@ -378,8 +379,8 @@ async function revocationFault(target: FaultTarget, env: FaultEnv, mode: 'throw'
     const client = new Redis(redis.process.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
     try {
       await client.connect();
-      // The orders API keys subject revocations by org and subject (OrgScopedRevocationStore).
-      const key = `${redis.prefix}revoked:sub:${JSON.stringify([PRINCIPALS.alice.org_id, PRINCIPALS.alice.sub])}`;
+      // Where the orders API looks alice's subject revocation up (scoped by her org).
+      const key = `${redis.prefix}revoked:sub:${orgSubjectKey(PRINCIPALS.alice.org_id, PRINCIPALS.alice.sub)}`;
       await client.set(key, 'not-a-number', 'PX', 60_000);
       await p.get('malformed revocation entry', await p.token(), deny('ERR_REVOCATION_UNAVAILABLE'));
       await client.del(key);

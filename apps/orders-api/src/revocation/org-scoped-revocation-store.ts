@@ -6,8 +6,13 @@ import { ORG_CLAIM } from '../auth/auth.constants.js';
  * The key a subject revocation is stored under: the organisation and the subject together, as a
  * JSON array so that no pair of values can collide (`["a/b","c"]` ≠ `["a","b/c"]`). Tokens without
  * an organisation get `null` there, which no organisation admin can address.
+ *
+ * @example
+ * ```ts
+ * orgSubjectKey('acme', 'bob'); // '["acme","bob"]' — the inner store's `sub`
+ * ```
  */
-function subjectKey(orgId: string | null, sub: string): string {
+export function orgSubjectKey(orgId: string | null, sub: string): string {
   return JSON.stringify([orgId, sub]);
 }
 
@@ -59,7 +64,7 @@ export class OrgScopedRevocationStore implements RevocationStore {
       throw new TypeError("revokeSubjectInOrg: 'orgId' must be a non-empty string");
     if (typeof sub !== 'string' || sub === '')
       throw new TypeError("revokeSubjectInOrg: 'sub' must be a non-empty string");
-    return this.inner.revokeSubject(subjectKey(orgId, sub), issuedAtOrBefore, retainUntil);
+    return this.inner.revokeSubject(orgSubjectKey(orgId, sub), issuedAtOrBefore, retainUntil);
   }
 
   /** Not supported: subject revocations name the organisation (see {@link revokeSubjectInOrg}). */
@@ -71,6 +76,6 @@ export class OrgScopedRevocationStore implements RevocationStore {
     if (query.claims === undefined) {
       throw new PortcullisError('ERR_REVOCATION_UNAVAILABLE', { reason: 'revocation query without the claims set' });
     }
-    return this.inner.isRevoked({ ...query, sub: subjectKey(orgOfClaims(query.claims), query.sub) });
+    return this.inner.isRevoked({ ...query, sub: orgSubjectKey(orgOfClaims(query.claims), query.sub) });
   }
 }
