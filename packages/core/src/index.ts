@@ -59,6 +59,16 @@ export type { AuditEvent, AuditSink } from './audit/audit-event.js';
 export { createAuditEvent, emitAuditEvent } from './audit/create-audit-event.js';
 export type { AuditEventFields } from './audit/create-audit-event.js';
 
+// Protected-resource metadata (RFC 9728)
+export { createProtectedResourceMetadata } from './metadata/create-protected-resource-metadata.js';
+export type {
+  ProtectedResourceMetadata,
+  ProtectedResourceMetadataOptions,
+  ProtectedResourceMetadataDocument,
+  BearerMethod,
+  JsonValue,
+} from './metadata/create-protected-resource-metadata.js';
+
 // Composition
 export { createPortcullis } from './portcullis/create-portcullis.js';
 export type { Portcullis, PortcullisOptions, AuthContext, AuditRequestInfo } from './portcullis/portcullis.js';
