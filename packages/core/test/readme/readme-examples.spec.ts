@@ -32,6 +32,7 @@ import {
   createAccessTokenVerifier,
   createPortcullis,
   createPrincipalMapper,
+  createProtectedResourceMetadata,
   extractBearerToken,
   policy,
   requireOwnership,
@@ -476,6 +477,64 @@ describe('Recipes', () => {
       });
     } finally {
       delete process.env['AUTH_PUBLIC_KEY_PEM'];
+    }
+  });
+
+  it('protected-resource metadata: the challenge points at the document, served without a token', async () => {
+    // readme: recipe-resource-metadata
+    const metadata = createProtectedResourceMetadata({
+      resource: 'https://api.example.com/orders', // this API's identifier: the `aud` its tokens carry
+      authorizationServers: ['https://auth.example.com/'],
+      scopesSupported: ['orders:read', 'orders:write'],
+      resourceName: 'Orders API',
+    });
+    // metadata.path: '/.well-known/oauth-protected-resource/orders' (inserted before the resource's path)
+    const api = createPortcullis({
+      issuer: 'https://auth.example.com/',
+      audience: metadata.resource,
+      jwksUri: 'https://auth.example.com/.well-known/jwks.json',
+      resourceMetadata: metadata.url, // every 401 challenge points clients at the document
+    });
+
+    const server = createServer(async (req, res) => {
+      // The document is public: serve it before authentication, on the API's own origin.
+      if (req.method === 'GET' && req.url === metadata.path) return void res.writeHead(200, metadata.headers).end(metadata.body);
+      try {
+        const { principal } = await api.authenticate(req);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ subject: principal.subject }));
+      } catch (error) {
+        const { status, headers, body } = api.toHttpResponse(error);
+        res.writeHead(status, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(body));
+      }
+    });
+    // readme-end
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const missing = await realFetch(`${origin}/orders`);
+      expect(missing.status).toBe(401);
+      const challenge = missing.headers.get('www-authenticate')!;
+      expect(challenge).toBe(
+        'Bearer realm="api", resource_metadata="https://api.example.com/.well-known/oauth-protected-resource/orders"',
+      );
+      // A client follows the URL (here on the test server's origin) and checks `resource` (RFC 9728 §3.3).
+      const advertised = new URL(/resource_metadata="([^"]+)"/.exec(challenge)![1]!);
+      const document = await realFetch(`${origin}${advertised.pathname}`);
+      expect(document.status).toBe(200);
+      expect(document.headers.get('content-type')).toBe('application/json');
+      expect(await document.json()).toEqual({
+        resource: 'https://api.example.com/orders',
+        authorization_servers: ['https://auth.example.com/'],
+        scopes_supported: ['orders:read', 'orders:write'],
+        bearer_methods_supported: ['header'],
+        resource_name: 'Orders API',
+      });
+      const ok = await realFetch(`${origin}/orders`, { headers: { authorization: `Bearer ${await issuer.token({ sub: 'alice' })}` } });
+      expect(await ok.json()).toEqual({ subject: 'alice' });
+    } finally {
+      server.close();
+      server.closeAllConnections();
     }
   });
 
