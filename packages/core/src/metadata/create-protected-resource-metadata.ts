@@ -125,6 +125,9 @@ function isLoopbackHost(hostname: string): boolean {
 /** An absolute `https:` (or loopback `http:`) URL without credentials or fragment. */
 function parseUrl(value: unknown, option: string, example: string): URL {
   if (typeof value !== 'string' || !URL.canParse(value)) fail(`'${option}' must be an absolute https URL, e.g. '${example}'`);
+  // The parser trims and drops what a client comparing strings would not.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0020\u007f]/.test(value)) fail(`'${option}' must not contain spaces or control characters`);
   const url = new URL(value);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     fail(`'${option}' must use https: (http: only for 127.0.0.0/8, [::1] and localhost), e.g. '${example}'`);
@@ -134,10 +137,20 @@ function parseUrl(value: unknown, option: string, example: string): URL {
   return url;
 }
 
-/** A URL identifier compared byte for byte elsewhere (resource, issuer): no query, canonical spelling. */
+/** An identifier URL (resource, issuer): no query either. */
 function parseIdentifier(value: unknown, option: string, example: string): URL {
   const url = parseUrl(value, option, example);
   if (url.search !== '' || (value as string).includes('?')) fail(`'${option}' must not have a query`);
+  return url;
+}
+
+/**
+ * The resource identifier, also in canonical spelling: clients compare it byte for byte with the
+ * URL they call (RFC 9728 §3.3), and the metadata path is derived from its parsed form.
+ */
+function parseResource(value: unknown): URL {
+  const option = 'resource';
+  const url = parseIdentifier(value, option, 'https://api.example.com/orders');
   const canonical = url.pathname === '/' && !(value as string).endsWith('/') ? url.origin : url.href;
   if (value !== canonical) {
     fail(`'${option}' must be written in canonical form ('${canonical}'): clients and token audiences compare it byte for byte`);
@@ -225,9 +238,11 @@ export function createProtectedResourceMetadata(options: ProtectedResourceMetada
   for (const key of Object.keys(options)) {
     if (!KEYS.has(key)) fail(`unknown option '${key}'; expected one of ${[...KEYS].join(', ')}`);
   }
-  const resourceUrl = parseIdentifier(options.resource, 'resource', 'https://api.example.com/orders');
+  const resourceUrl = parseResource(options.resource);
   const resource = options.resource;
 
+  // Issuer identifiers are copied verbatim: clients compare them with the `issuer` of the server's
+  // own metadata (RFC 8414 §3.3), which is what tokens carry in `iss`, whatever its spelling.
   const authorizationServers = stringList(options.authorizationServers, 'authorizationServers', (issuer) => {
     parseIdentifier(issuer, 'authorizationServers', 'https://login.example.com');
   });

@@ -69,6 +69,8 @@ describe('createProtectedResourceMetadata', () => {
     expect(createProtectedResourceMetadata({ resource: RESOURCE, scopesSupported: [] }).document).not.toHaveProperty('scopes_supported');
     // "The empty array [] can be used to indicate that no bearer methods are supported" (§2): kept.
     expect(createProtectedResourceMetadata({ resource: RESOURCE, bearerMethodsSupported: [] }).document.bearer_methods_supported).toEqual([]);
+    // Issuers are echoed as tokens carry them in `iss`, not respelled.
+    expect(createProtectedResourceMetadata({ resource: RESOURCE, authorizationServers: ['https://AS.example.test/tenant/'] }).document.authorization_servers).toEqual(['https://AS.example.test/tenant/']);
     expect(createProtectedResourceMetadata({ resource: RESOURCE, maxAgeSeconds: 0 }).headers['cache-control']).toBe('no-cache');
   });
 
@@ -108,7 +110,10 @@ describe('createProtectedResourceMetadata', () => {
     ['an empty query', { resource: 'https://api.example.test/orders?' }, /must not have a query/],
     ['an upper-case host', { resource: 'https://API.example.test/orders' }, /canonical form \('https:\/\/api\.example\.test\/orders'\)/],
     ['the default port', { resource: 'https://api.example.test:443/orders' }, /canonical form \('https:\/\/api\.example\.test\/orders'\)/],
-    ['a raw space', { resource: 'https://api.example.test/my orders' }, /canonical form \('https:\/\/api\.example\.test\/my%20orders'\)/],
+    ['a raw space', { resource: 'https://api.example.test/my orders' }, /must not contain spaces or control characters/],
+    ['an issuer with a leading space', { resource: RESOURCE, authorizationServers: [' https://as.example.test'] }, /must not contain spaces/],
+    ['a tab in an issuer', { resource: RESOURCE, authorizationServers: ['https://as.example.test/a\tb'] }, /control characters/],
+    ['a non-ASCII path', { resource: 'https://api.example.test/café' }, /canonical form \('https:\/\/api\.example\.test\/caf%C3%A9'\)/],
     ['a dot segment', { resource: 'https://api.example.test/a/../orders' }, /canonical form/],
     ['an unknown option (a typo must not drop a parameter)', { resource: RESOURCE, scopes: ['orders:read'] }, /unknown option 'scopes'/],
     ['authorizationServers not an array', { resource: RESOURCE, authorizationServers: 'https://as.example.test' }, /'authorizationServers' must be an array/],
