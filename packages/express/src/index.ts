@@ -27,6 +27,9 @@ export { requirePolicy } from './require-policy.js';
 export { requireRule } from './require-rule.js';
 export type { RuleMiddleware } from './internal/rule-middleware.js';
 
+// Protected-resource metadata (RFC 9728)
+export { protectedResourceMetadata } from './protected-resource-metadata.js';
+
 // Errors
 export { portcullisErrorHandler } from './portcullis-error-handler.js';
 export type { ErrorHandlerOptions } from './portcullis-error-handler.js';
@@ -41,6 +44,7 @@ export {
   ERROR_CATALOG,
   toHttpResponse,
   createPortcullis,
+  createProtectedResourceMetadata,
   InMemoryRevocationStore,
   scopeQuery,
   allOf,
@@ -53,6 +57,7 @@ export type {
   AuthContext,
   AuditEvent,
   AuditSink,
+  BearerMethod,
   ChallengeOptions,
   ClaimsMapping,
   ClaimsPreset,
@@ -61,12 +66,16 @@ export type {
   ErrorResponseBody,
   HttpErrorResponse,
   InMemoryRevocationStoreOptions,
+  JsonValue,
   PolicyFunction,
   Portcullis,
   PortcullisErrorCode,
   PortcullisOptions,
   Principal,
   PrincipalKind,
+  ProtectedResourceMetadata,
+  ProtectedResourceMetadataDocument,
+  ProtectedResourceMetadataOptions,
   RevocationQuery,
   RevocationStore,
   Rule,

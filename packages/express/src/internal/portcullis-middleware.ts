@@ -7,14 +7,14 @@ const MARK = Symbol('portcullis.express.middleware');
 
 /** What a Portcullis middleware is, for deny-by-default routers and start-up reports. */
 export interface MiddlewareInfo {
-  /** `scopes`, `roles`, `tenant`, `ownership`, `policy`, `rule`, `authenticated`, `public`, `router`. */
+  /** `scopes`, `roles`, `tenant`, `ownership`, `policy`, `rule`, `authenticated`, `public`, `router`, `metadata`. */
   readonly kind: string;
   readonly description: string;
 }
 
 type Marked = { readonly [MARK]?: MiddlewareInfo };
 
-/** Tags a function as a Portcullis middleware (a rule, `publicRoute()` or a deny-by-default router). */
+/** Tags a function as a Portcullis middleware (a rule, `publicRoute()`, a deny-by-default router, the metadata server). */
 export function markMiddleware<F extends object>(fn: F, info: MiddlewareInfo): F {
   Object.defineProperty(fn, MARK, { value: Object.freeze({ ...info }), enumerable: false });
   return fn;

@@ -28,9 +28,11 @@ import {
   anyOf,
   authenticateRequest,
   createPortcullis,
+  createProtectedResourceMetadata,
   portcullis,
   portcullisErrorHandler,
   portcullisRouter,
+  protectedResourceMetadata,
   publicRoute,
   requireAllRoles,
   requireAnyScope,
@@ -143,6 +145,7 @@ describe('## Middleware', () => {
     const load = async (req: Request) => ORDER_ROWS.find((o) => o.id === req.params['id']);
     const ok = (_req: Request, res: Response) => void res.json({ ok: true });
     url = await serve((app) => {
+      app.use(protectedResourceMetadata(createProtectedResourceMetadata({ resource: authServer.audience })));
       app.use('/pre', async (req: Request, _res: Response, next: NextFunction) => {
         try {
           await authenticateRequest(gate, req);
@@ -228,6 +231,7 @@ describe('## Middleware', () => {
   }
 
   const client: TokenClaims = { sub: 'reporting', client_id: 'reporting' };
+  const METADATA_PATH = '/.well-known/oauth-protected-resource/orders';
   const CHECKS: Record<string, RowCheck> = {
     portcullis: {
       allows: [['/authenticated', {}]],
@@ -247,6 +251,20 @@ describe('## Middleware', () => {
       },
     },
     portcullisRouter: { allows: [], denies: [['/no-rule', {}]] },
+    protectedResourceMetadata: {
+      allows: [
+        [METADATA_PATH, 'no token'],
+        [METADATA_PATH, 'expired token'],
+        [METADATA_PATH, {}],
+      ],
+      denies: [],
+      async verify(answers) {
+        expect(answers).toEqual([]);
+        // The 200s above are the document itself, not a route behind the gate.
+        const res = await send(`${url}${METADATA_PATH}`, { token: await authServer.badToken('expired') });
+        expect(res.body).toEqual({ resource: authServer.audience, bearer_methods_supported: ['header'] });
+      },
+    },
     publicRoute: {
       allows: [
         ['/public', 'no token'],
@@ -360,7 +378,14 @@ describe('## Middleware', () => {
   it('re-exports what the prose says, as the core’s own values', () => {
     const sentence = readme.split('\n\n').find((p) => p.includes('it re-exports the errors'))!;
     const named = codeSpans(sentence.slice(sentence.indexOf('it re-exports')));
-    expect(named).toEqual(['createPortcullis', 'InMemoryRevocationStore', 'scopeQuery', 'allOf', 'anyOf']);
+    expect(named).toEqual([
+      'createPortcullis',
+      'createProtectedResourceMetadata',
+      'InMemoryRevocationStore',
+      'scopeQuery',
+      'allOf',
+      'anyOf',
+    ]);
     for (const name of [...named, 'PortcullisError', 'isPortcullisError', 'ERROR_CATALOG', 'toHttpResponse']) {
       const value = (expressPackage as Record<string, unknown>)[name];
       expect([name, value !== undefined && value === (core as Record<string, unknown>)[name]]).toEqual([name, true]);

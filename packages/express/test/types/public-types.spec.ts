@@ -4,18 +4,31 @@
  * test keeps Jest happy and checks nothing but the imports.
  */
 import { describe, expect, it } from '@jest/globals';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import {
   authenticateRequest,
+  createProtectedResourceMetadata,
   portcullis,
   portcullisRouter,
+  protectedResourceMetadata,
   requireOwnership,
   requirePolicy,
   requireRoles,
   requireScopes,
   requireTenant,
 } from '@portcullis/express';
-import type { AuthContext, AuthenticatedRequest, Portcullis, PortcullisAuth, Principal } from '@portcullis/express';
+import type {
+  AuthContext,
+  AuthenticatedRequest,
+  BearerMethod,
+  JsonValue,
+  Portcullis,
+  PortcullisAuth,
+  Principal,
+  ProtectedResourceMetadata,
+  ProtectedResourceMetadataDocument,
+  ProtectedResourceMetadataOptions,
+} from '@portcullis/express';
 
 interface Order {
   readonly id: string;
@@ -57,6 +70,23 @@ export async function beforeTheGate(req: Request): Promise<string> {
   return viaGate.principal.subject + viaInstance.principal.subject;
 }
 
+// RFC 9728: the options, the built metadata and its document are typed; the middleware takes the built metadata.
+export function metadataServer(): RequestHandler {
+  const methods: BearerMethod[] = ['header'];
+  const extra: Record<string, JsonValue> = { authorization_details_types_supported: ['order_approval'] };
+  const options: ProtectedResourceMetadataOptions = {
+    resource: 'https://api.example.com/orders',
+    bearerMethodsSupported: methods,
+    additionalParameters: extra,
+  };
+  const metadata: ProtectedResourceMetadata = createProtectedResourceMetadata(options);
+  const document: ProtectedResourceMetadataDocument = metadata.document;
+  const advertised: string = metadata.url;
+  // @ts-expect-error — the document is frozen
+  document.resource = advertised;
+  return protectedResourceMetadata(metadata);
+}
+
 // Typos and wrong shapes are compile errors (never called: the calls would also throw at run time).
 export function compileOnly(): void {
   // @ts-expect-error — 'mode' is 'all' | 'any'
@@ -77,6 +107,12 @@ export function compileOnly(): void {
   requirePolicy('async', async () => true);
   // @ts-expect-error — requireTenant takes a param name, a function or options
   requireTenant(42);
+  // @ts-expect-error — the metadata built by createProtectedResourceMetadata(), not its options
+  protectedResourceMetadata({ resource: 'https://api.example.com/orders' });
+  // @ts-expect-error — 'cookie' is not an RFC 6750 bearer method
+  createProtectedResourceMetadata({ resource: 'https://api.example.com/orders', bearerMethodsSupported: ['cookie'] });
+  // @ts-expect-error — a typo'd option
+  createProtectedResourceMetadata({ resource: 'https://api.example.com/orders', scopes: ['orders:read'] });
 }
 
 describe('public types', () => {
@@ -85,5 +121,6 @@ describe('public types', () => {
     expect(typeof show).toBe('function');
     expect(typeof compileOnly).toBe('function');
     expect(typeof beforeTheGate).toBe('function');
+    expect(typeof metadataServer).toBe('function');
   });
 });
