@@ -26,9 +26,11 @@ import {
   anyOf,
   authenticateRequest,
   createPortcullis,
+  createProtectedResourceMetadata,
   portcullis,
   portcullisErrorHandler,
   portcullisRouter,
+  protectedResourceMetadata,
   publicRoute,
   requireAuthentication,
   requireOwnership,
@@ -427,6 +429,78 @@ describe('Recipes', () => {
 
     expect((await send(`${url}/orders`, { headers: origin, token: await tokenOf('alice') })).status).toBe(200);
     expect(handlers.ran()).toEqual(['orders']);
+  });
+
+  it('protected-resource metadata: public before the gate, advertised in every 401 (RFC 9728)', async () => {
+    const listOrders = handlers.named('listOrders');
+    // readme: recipe-protected-resource-metadata
+    const metadata = createProtectedResourceMetadata({
+      resource: 'https://api.example.com/orders', // this API: the `aud` of its tokens
+      authorizationServers: ['https://auth.example.com'],
+      scopesSupported: ['orders:read', 'orders:write'],
+    });
+    // metadata.path: '/.well-known/oauth-protected-resource/orders'
+
+    const app = express();
+    app.use(protectedResourceMetadata(metadata)); // public: before the gate, no token needed
+    app.use(
+      portcullis({
+        issuer: 'https://auth.example.com',
+        audience: metadata.resource,
+        jwksUri: 'https://auth.example.com/jwks',
+        realm: 'orders',
+        resourceMetadata: metadata.url, // every 401 points clients at the document
+      }),
+    );
+    const api = portcullisRouter();
+    api.get('/orders', requireScopes('orders:read'), listOrders);
+    app.use(api);
+    app.use(portcullisErrorHandler({ challenge: { realm: 'orders', resourceMetadata: metadata.url } }));
+    // readme-end
+    const url = await serve(app);
+    const documentUrl = 'https://api.example.com/.well-known/oauth-protected-resource/orders';
+    expect([metadata.path, metadata.url]).toEqual(['/.well-known/oauth-protected-resource/orders', documentUrl]);
+
+    // The challenge the prose quotes, for a caller without a token and for a bad token.
+    const anonymous = await send(`${url}/orders`);
+    expect([anonymous.status, anonymous.headers.get('www-authenticate')]).toEqual([
+      401,
+      `Bearer realm="orders", resource_metadata="${documentUrl}"`,
+    ]);
+    const expired = await send(`${url}/orders`, { token: await authServer.badToken('expired') });
+    expect(expired.headers.get('www-authenticate')).toBe(
+      `${invalidToken('The access token expired')}, resource_metadata="${documentUrl}"`,
+    );
+
+    // The document, to anyone, with the headers the prose lists; HEAD without a body.
+    const document = {
+      resource: 'https://api.example.com/orders',
+      authorization_servers: ['https://auth.example.com'],
+      scopes_supported: ['orders:read', 'orders:write'],
+      bearer_methods_supported: ['header'],
+    };
+    for (const token of [undefined, await authServer.badToken('expired'), await tokenOf('alice')]) {
+      const res = await send(`${url}${new URL(documentUrl).pathname}`, { token });
+      expect([res.status, res.body]).toEqual([200, document]);
+      expect([
+        res.headers.get('content-type'),
+        res.headers.get('cache-control'),
+        res.headers.get('access-control-allow-origin'),
+        res.headers.get('x-content-type-options'),
+      ]).toEqual(['application/json', 'public, max-age=3600', '*', 'nosniff']);
+    }
+    const head = await send(`${url}${metadata.path}`, { method: 'HEAD' });
+    expect([head.status, head.text, head.headers.get('content-length')]).toEqual([
+      200,
+      '',
+      String(Buffer.byteLength(metadata.body)),
+    ]);
+    // Other methods go on to the gate.
+    expect((await send(`${url}${metadata.path}`, { method: 'POST' })).status).toBe(401);
+
+    expect(handlers.ran()).toEqual([]);
+    expect((await send(`${url}/orders`, { token: await tokenOf('alice') })).status).toBe(200);
+    expect(handlers.ran()).toEqual(['listOrders']);
   });
 
   it('a rate limiter before the gate, keyed on the verified caller; the gate reuses the outcome', async () => {
