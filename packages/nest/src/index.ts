@@ -66,6 +66,7 @@ export {
   REVOCATION_STORE,
   CLAIMS_PRESETS,
   hashToken,
+  createProtectedResourceMetadata,
 } from '@portcullis/core';
 export type {
   PortcullisErrorCode,
@@ -91,4 +92,8 @@ export type {
   VerifiedToken,
   VerifierOptions,
   RemoteJwksOptions,
+  ProtectedResourceMetadata,
+  ProtectedResourceMetadataOptions,
+  ProtectedResourceMetadataDocument,
+  BearerMethod,
 } from '@portcullis/core';

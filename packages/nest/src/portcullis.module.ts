@@ -1,9 +1,10 @@
 import { Inject, Logger, Module } from '@nestjs/common';
-import type { CanActivate, OnApplicationBootstrap, Type } from '@nestjs/common';
+import type { CanActivate, OnApplicationBootstrap, OnModuleInit, Type } from '@nestjs/common';
 import {
   APP_GUARD,
   DiscoveryModule,
   DiscoveryService,
+  HttpAdapterHost,
   MetadataScanner,
   ModuleRef,
   ModulesContainer,
@@ -15,6 +16,10 @@ import type { PortcullisModuleOptions } from './interfaces/portcullis-module-opt
 import { compileRoute, ownershipRule } from './internal/compiled-route.js';
 import { loggerAuditSink } from './internal/logger-audit-sink.js';
 import { scanRoutes } from './internal/route-scan.js';
+import {
+  prepareProtectedResourceMetadata,
+  serveProtectedResourceMetadata,
+} from './internal/serve-protected-resource-metadata.js';
 import type { ScannedRoute } from './internal/route-scan.js';
 import { applySwaggerDocs, loadSwagger } from './internal/swagger-docs.js';
 import type { ResourceResolver } from './interfaces/resource-resolver.interface.js';
@@ -26,7 +31,14 @@ import { PORTCULLIS } from './portcullis.constants.js';
 
 const SWAGGER_DOCS = Symbol('portcullis.nest.SwaggerDocs');
 const ALLOW_ALL: CanActivate = { canActivate: () => true };
-const NEST_KEYS = ['globalGuard', 'routesWithoutRules', 'audit', 'swagger', 'claimsFromUser'] as const;
+const NEST_KEYS = [
+  'globalGuard',
+  'routesWithoutRules',
+  'audit',
+  'swagger',
+  'claimsFromUser',
+  'protectedResourceMetadata',
+] as const;
 
 /** Validates the Nest-only options (core validates the rest in `createPortcullis`). */
 function validateModuleOptions(options: PortcullisModuleOptions): void {
@@ -54,6 +66,18 @@ function validateModuleOptions(options: PortcullisModuleOptions): void {
   if (options.claimsFromUser !== undefined && typeof options.claimsFromUser !== 'function') {
     throw new TypeError("PortcullisModule: 'claimsFromUser' must be a function (user) => claims");
   }
+  const metadata = options.protectedResourceMetadata;
+  if (metadata !== undefined) {
+    prepareProtectedResourceMetadata(metadata);
+    // One source of truth: challenges must point where the module serves the document.
+    if (options.resourceMetadata !== undefined && options.resourceMetadata !== metadata.url) {
+      throw new TypeError(
+        `PortcullisModule: 'resourceMetadata' (${String(options.resourceMetadata)}) differs from ` +
+          `'protectedResourceMetadata.url' (${metadata.url}); leave 'resourceMetadata' out: the module ` +
+          'puts the URL of the document it serves in every challenge',
+      );
+    }
+  }
 }
 
 /** Builds the one Portcullis instance of the module from its options. */
@@ -62,7 +86,12 @@ function createModuleInstance(options: PortcullisModuleOptions): Portcullis {
   const core: Record<string, unknown> = { ...options };
   for (const key of NEST_KEYS) delete core[key];
   const audit = options.audit === undefined || options.audit === 'logger' ? loggerAuditSink() : options.audit;
-  return createPortcullis({ ...(core as unknown as PortcullisOptions), audit });
+  const metadataUrl = options.protectedResourceMetadata?.url;
+  return createPortcullis({
+    ...(core as unknown as PortcullisOptions),
+    ...(metadataUrl === undefined ? {} : { resourceMetadata: metadataUrl }),
+    audit,
+  });
 }
 
 /**
@@ -74,7 +103,8 @@ function createModuleInstance(options: PortcullisModuleOptions): Portcullis {
  * At bootstrap it checks every route: resolvers and policy classes must be providers, and
  * `@OwnedResource` parameters must appear in the route path (start-up fails otherwise); routes
  * with neither a rule nor `@Public()` are reported (`routesWithoutRules`). When `@nestjs/swagger`
- * is installed, guarded routes are documented.
+ * is installed, guarded routes are documented. With `protectedResourceMetadata`, it serves the
+ * API's RFC 9728 document on the HTTP adapter while the application initialises.
  *
  * @example
  * ```ts
@@ -141,7 +171,7 @@ function createModuleInstance(options: PortcullisModuleOptions): Portcullis {
     PortcullisExceptionFilter,
   ],
 })
-export class PortcullisModule extends ConfigurablePortcullisModule implements OnApplicationBootstrap {
+export class PortcullisModule extends ConfigurablePortcullisModule implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('Portcullis');
 
   constructor(
@@ -151,8 +181,20 @@ export class PortcullisModule extends ConfigurablePortcullisModule implements On
     private readonly moduleRef: ModuleRef,
     @Inject(PORTCULLIS_MODULE_OPTIONS) private readonly options: PortcullisModuleOptions,
     private readonly modules: ModulesContainer,
+    private readonly adapterHost: HttpAdapterHost,
   ) {
     super();
+  }
+
+  /**
+   * Serves the protected-resource metadata. `onModuleInit` runs after Nest registered the
+   * controllers' routes and before the not-found handler and Fastify's `ready()`: a route added in
+   * `onApplicationBootstrap` would sit behind Express's not-found handler.
+   */
+  onModuleInit(): void {
+    const metadata = this.options.protectedResourceMetadata;
+    // The adapter is read now, not in the constructor: a testing module gets it from createNestApplication().
+    if (metadata !== undefined) serveProtectedResourceMetadata(this.adapterHost.httpAdapter, metadata);
   }
 
   onApplicationBootstrap(): void {

@@ -1,4 +1,4 @@
-import type { AuditSink, PortcullisOptions } from '@portcullis/core';
+import type { AuditSink, PortcullisOptions, ProtectedResourceMetadata } from '@portcullis/core';
 
 /** What the module does with routes that carry neither a rule nor `@Public()` at start-up. */
 export type RoutesWithoutRulesMode = 'warn' | 'error' | 'ignore';
@@ -70,4 +70,22 @@ export interface PortcullisModuleOptions extends Omit<PortcullisOptions, 'audit'
    * @default user => user (passport-jwt's `validate(payload)` usually returns the payload)
    */
   readonly claimsFromUser?: (user: unknown) => Readonly<Record<string, unknown>> | undefined;
+  /**
+   * This API's OAuth 2.0 protected-resource metadata (RFC 9728), built once with
+   * `createProtectedResourceMetadata()`. The module then serves the document itself — `GET` and
+   * `HEAD` of `metadata.path` on the HTTP adapter, at the origin's root whatever the global prefix,
+   * without any guard (it is public) — and every 401/403 challenge carries
+   * `resource_metadata="<metadata.url>"`. Leave `resourceMetadata` out (or set it to `metadata.url`):
+   * another value fails start-up. Nothing is served without an HTTP adapter.
+   * @default undefined (no document served)
+   * @example
+   * ```ts
+   * const metadata = createProtectedResourceMetadata({
+   *   resource: 'https://api.example.com/orders',
+   *   authorizationServers: ['https://id.example.com/'],
+   * });
+   * PortcullisModule.forRoot({ issuer, audience: metadata.resource, jwksUri, protectedResourceMetadata: metadata });
+   * ```
+   */
+  readonly protectedResourceMetadata?: ProtectedResourceMetadata;
 }

@@ -19,6 +19,7 @@ import {
   TenantParam,
   allow,
   anyOf,
+  createProtectedResourceMetadata,
   requireRoles,
   requireScopes,
 } from '../../src/index.js';
@@ -27,8 +28,12 @@ import type {
   AuthContext,
   DecisionContext,
   Portcullis,
+  BearerMethod,
   PortcullisPolicy,
   Principal,
+  ProtectedResourceMetadata,
+  ProtectedResourceMetadataDocument,
+  ProtectedResourceMetadataOptions,
   ResourceResolver,
 } from '../../src/index.js';
 
@@ -68,6 +73,24 @@ PortcullisModule.forRoot({ jwksUri: base.jwksUri });
 PortcullisModule.forRootAsync({ useFactory: async () => ({ ...base, realm: 'orders' }), inject: [], isGlobal: true });
 // @ts-expect-error the factory must produce the options
 PortcullisModule.forRootAsync({ useFactory: async () => ({ realm: 'orders' }) });
+
+// ---- protected-resource metadata (RFC 9728), built with the re-exported core function ------------
+const bearerMethods: BearerMethod[] = ['header'];
+const metadataOptions: ProtectedResourceMetadataOptions = {
+  resource: base.audience,
+  bearerMethodsSupported: bearerMethods,
+};
+const metadata: ProtectedResourceMetadata = createProtectedResourceMetadata(metadataOptions);
+const served: ProtectedResourceMetadataDocument = metadata.document;
+void served;
+PortcullisModule.forRoot({ ...base, protectedResourceMetadata: metadata });
+PortcullisModule.forRootAsync({ useFactory: () => ({ ...base, protectedResourceMetadata: metadata }) });
+// @ts-expect-error the option takes the built metadata, not its options
+PortcullisModule.forRoot({ ...base, protectedResourceMetadata: metadataOptions });
+// @ts-expect-error nor the bare URL (that is `resourceMetadata`)
+PortcullisModule.forRoot({ ...base, protectedResourceMetadata: metadata.url });
+// @ts-expect-error bearer methods are a closed set
+createProtectedResourceMetadata({ resource: base.audience, bearerMethodsSupported: ['cookie'] });
 
 // ---- resolvers and policies ---------------------------------------------------------------------
 interface Order {
