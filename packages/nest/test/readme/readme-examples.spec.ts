@@ -60,6 +60,7 @@ import { CountingRevocationStore } from '../../../../test-support/counting-revoc
 import { PLATFORMS, recordingLogger, startApp } from '../e2e/support/start-app.js';
 import type { Platform, StartedApp } from '../e2e/support/start-app.js';
 import { AppModule as FilterAppModule } from './examples/exception-filter.js';
+import { AppModule as MetadataAppModule, metadata } from './examples/protected-resource-metadata.js';
 import {
   AppModule,
   ORDER_ROWS,
@@ -501,6 +502,108 @@ describe.each(PLATFORMS)('Errors: PortcullisExceptionFilter on %s', (platform: P
     const answer = await call(`${without.url}/accounts/1`, { token: tokens.alice });
     expect([answer.status, answer.challenge]).toEqual([500, null]);
     expect(answer.body).not.toHaveProperty('code');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** A route without a rule, to show deny by default next to the public document. */
+@Controller()
+class DefaultRuleless {
+  @Get('ruleless')
+  ruleless() {
+    return { ran: true };
+  }
+}
+
+describe.each(PLATFORMS)('Protected-resource metadata (RFC 9728) on %s', (platform: Platform) => {
+  const DOCUMENT_PATH = '/.well-known/oauth-protected-resource/orders';
+  const DOCUMENT_URL = `https://api.example.com${DOCUMENT_PATH}`;
+  let started: StartedApp;
+  let runs: HandlerRuns;
+  beforeAll(async () => {
+    // With the getting-started routes (one without a rule), under a global prefix.
+    started = await startApp(readmeTestModule([MetadataAppModule], [OrdersController, DefaultRuleless]), platform, {
+      configure: (app) => app.setGlobalPrefix('v1'),
+    });
+    runs = started.app.get(HandlerRuns);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+
+  it('serves the document at the path the bullet names, to anyone, whatever the global prefix', async () => {
+    expect([metadata.path, metadata.url]).toEqual([DOCUMENT_PATH, DOCUMENT_URL]);
+    const before = runs.runs.length;
+    for (const token of [undefined, tokens.alice, await issuer.badToken('expired')]) {
+      const answer = await call(started.url + DOCUMENT_PATH, { token });
+      expect([answer.status, answer.body]).toEqual([
+        200,
+        {
+          resource: 'https://api.example.com/orders',
+          authorization_servers: ['https://id.example.com/'],
+          scopes_supported: ['orders:read', 'orders:write'],
+          bearer_methods_supported: ['header'],
+          resource_name: 'Orders API',
+        },
+      ]);
+      // application/json, one hour of public caching, CORS `*`.
+      expect([
+        answer.headers.get('content-type'),
+        answer.headers.get('cache-control'),
+        answer.headers.get('access-control-allow-origin'),
+      ]).toEqual(['application/json', 'public, max-age=3600', '*']);
+    }
+    const head = await call(started.url + DOCUMENT_PATH, { method: 'HEAD' });
+    expect([head.status, head.body]).toEqual([200, undefined]);
+    expect((await call(`${started.url}/v1${DOCUMENT_PATH}`)).status).toBe(404);
+    expect(runs.runs.length).toBe(before);
+  });
+
+  it('puts the document’s URL in every challenge, as the bullet shows', async () => {
+    expectDenial(
+      await call(`${started.url}/v1/orders`),
+      'ERR_MISSING_TOKEN',
+      `Bearer realm="orders", resource_metadata="${DOCUMENT_URL}"`,
+    );
+    expectDenial(
+      await call(`${started.url}/v1/orders`, { token: tokens.aliceWriter }),
+      'ERR_INSUFFICIENT_SCOPE',
+      `Bearer realm="orders", error="insufficient_scope", error_description="${INSUFFICIENT}", scope="orders:read", resource_metadata="${DOCUMENT_URL}"`,
+    );
+    // Deny by default is untouched, and the audience is the resource.
+    expectDenial(await call(`${started.url}/v1/ruleless`, { token: tokens.alice }), 'ERR_NO_RULE', null);
+    expect((await call(`${started.url}/v1/orders`, { token: tokens.alice })).status).toBe(200);
+  });
+
+  it('fails start-up with another `resourceMetadata`, and with a value that is not built metadata', async () => {
+    const options = {
+      ...STEP_ONE_OPTIONS,
+      protectedResourceMetadata: metadata,
+      resourceMetadata: 'https://api.example.com/metadata',
+    };
+    await expect(startApp(readmeTestModule([PortcullisModule.forRoot(options)]), platform)).rejects.toThrow(
+      /'resourceMetadata' \(https:\/\/api\.example\.com\/metadata\) differs/,
+    );
+    const unbuilt = { ...STEP_ONE_OPTIONS, protectedResourceMetadata: { resource: metadata.resource } };
+    await expect(
+      startApp(readmeTestModule([PortcullisModule.forRoot(unbuilt as unknown as PortcullisModuleOptions)]), platform),
+    ).rejects.toThrow(TypeError);
+  });
+
+  it('forRootAsync takes it the same way', async () => {
+    const module = PortcullisModule.forRootAsync({
+      useFactory: () => ({ ...STEP_ONE_OPTIONS, protectedResourceMetadata: metadata }),
+    });
+    const app = await startApp(readmeTestModule([module], [OrdersController]), platform);
+    try {
+      expect((await call(app.url + DOCUMENT_PATH)).body).toEqual(JSON.parse(metadata.body));
+      expect((await call(`${app.url}/orders`)).challenge).toBe(
+        `Bearer realm="orders", resource_metadata="${DOCUMENT_URL}"`,
+      );
+    } finally {
+      await app.close();
+    }
   });
 });
 
@@ -1029,6 +1132,7 @@ describe('README tables match the code', () => {
       routesWithoutRules: true,
       swagger: true,
       claimsFromUser: true,
+      protectedResourceMetadata: true,
       isGlobal: true,
     };
 
@@ -1095,6 +1199,9 @@ describe('README tables match the code', () => {
       }
       expect(row('resourceMetadata')[1]).toBe('—');
       expect(portcullis.challenge.resourceMetadata).toBeUndefined();
+      // protectedResourceMetadata: none, and no document is served.
+      expect(row('protectedResourceMetadata')[1]).toBe('—');
+      expect((await call(`${started.url}/.well-known/oauth-protected-resource/orders`)).status).toBe(404);
 
       // claims 'rfc9068' (scope, roles, org_id, client_id) and roleHierarchy {} (admin is not support).
       expect(row('claims')[1]).toBe(code(`'rfc9068'`));
