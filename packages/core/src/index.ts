@@ -61,6 +61,7 @@ export type { AuditEventFields } from './audit/create-audit-event.js';
 
 // Protected-resource metadata (RFC 9728)
 export { createProtectedResourceMetadata } from './metadata/create-protected-resource-metadata.js';
+export { assertProtectedResourceMetadata } from './metadata/assert-protected-resource-metadata.js';
 export type {
   ProtectedResourceMetadata,
   ProtectedResourceMetadataOptions,

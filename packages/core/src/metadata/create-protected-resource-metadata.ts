@@ -75,8 +75,8 @@ export interface ProtectedResourceMetadataDocument {
 
 /**
  * One API's protected-resource metadata, built and checked once: what to serve, where, and the URL
- * to advertise in challenges. Adapters serve it (`protectedResourceMetadata()` in
- * `@portcullis/express`, `serveProtectedResourceMetadata()` in `@portcullis/nest`).
+ * to advertise in challenges. Adapters serve it: `protectedResourceMetadata(metadata)` in
+ * `@portcullis/express`, the `protectedResourceMetadata` option of `PortcullisModule` in `@portcullis/nest`.
  */
 export interface ProtectedResourceMetadata {
   /** The resource identifier, byte for byte as configured (clients compare it exactly, RFC 9728 §3.3). */
@@ -89,7 +89,7 @@ export interface ProtectedResourceMetadata {
   readonly document: ProtectedResourceMetadataDocument;
   /** The document serialised once, the body of every answer. */
   readonly body: string;
-  /** Headers of the answer: `content-type: application/json`, caching, CORS for browser clients, `nosniff`. */
+  /** Headers of the answer: `content-type: application/json`, `content-length`, caching, CORS for browser clients, `nosniff`. */
   readonly headers: Readonly<Record<string, string>>;
 }
 
@@ -280,14 +280,16 @@ export function createProtectedResourceMetadata(options: ProtectedResourceMetada
   const url = resourceUrl.origin + path;
   // The URL goes into a quoted-string of every 401 challenge; the canonical form has no `"` or `\`.
   assertChallengeSafe('resourceMetadata', url);
+  const body = JSON.stringify(document);
   return Object.freeze({
     resource,
     path,
     url,
     document,
-    body: JSON.stringify(document),
+    body,
     headers: Object.freeze({
       'content-type': 'application/json',
+      'content-length': String(new TextEncoder().encode(body).length),
       'cache-control': maxAge === 0 ? 'no-cache' : `public, max-age=${maxAge}`,
       // Public, credential-free document: browser-based clients discover it cross-origin.
       'access-control-allow-origin': '*',

@@ -19,6 +19,7 @@ describe('createProtectedResourceMetadata', () => {
     expect(JSON.parse(metadata.body)).toEqual(metadata.document);
     expect(metadata.headers).toEqual({
       'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(metadata.body, 'utf8')),
       'cache-control': 'public, max-age=3600',
       'access-control-allow-origin': '*',
       'x-content-type-options': 'nosniff',
@@ -66,6 +67,9 @@ describe('createProtectedResourceMetadata', () => {
       authorization_details_types_supported: ['order_approval'],
     });
     expect(metadata.headers['cache-control']).toBe('public, max-age=60');
+    // content-length counts bytes, not characters.
+    const named = createProtectedResourceMetadata({ resource: RESOURCE, resourceName: 'Orders — API' });
+    expect(named.headers['content-length']).toBe(String(named.body.length + 2));
     expect(createProtectedResourceMetadata({ resource: RESOURCE, scopesSupported: [] }).document).not.toHaveProperty('scopes_supported');
     // "The empty array [] can be used to indicate that no bearer methods are supported" (§2): kept.
     expect(createProtectedResourceMetadata({ resource: RESOURCE, bearerMethodsSupported: [] }).document.bearer_methods_supported).toEqual([]);

@@ -1,8 +1,7 @@
-import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { HttpServer } from '@nestjs/common';
+import { assertProtectedResourceMetadata } from '@portcullis/core';
 import type { ProtectedResourceMetadata } from '@portcullis/core';
 
-const WELL_KNOWN = '/.well-known/oauth-protected-resource';
 /**
  * Characters both routers take literally. Outside it, Express's path-to-regexp reads `:` `*` as
  * parameters and refuses `(` `)` `[` `]` `+` `!`, and Fastify's find-my-way reads `:` `*` and
@@ -10,7 +9,7 @@ const WELL_KNOWN = '/.well-known/oauth-protected-resource';
  */
 const ROUTER_LITERAL = /^[A-Za-z0-9\-._~$&',;=@/]*$/;
 
-/** The answer, prepared once: headers with `content-length`, and the body as bytes. */
+/** The answer, prepared once: the metadata's headers, and the body as bytes. */
 interface PreparedMetadata {
   readonly path: string;
   readonly body: Buffer;
@@ -23,27 +22,16 @@ interface NodeResponse {
   end(body?: Buffer): unknown;
 }
 
-function fail(message: string): never {
-  throw new TypeError(
-    `PortcullisModule: 'protectedResourceMetadata' ${message}; pass what createProtectedResourceMetadata({ resource, … }) returns`,
-  );
-}
-
 /**
- * Checks that `value` has the fields of a built `ProtectedResourceMetadata` (its provenance is not
- * checked) and that the module can serve its path, then prepares the answer.
+ * Checks that `value` has the fields of a built `ProtectedResourceMetadata` (core's
+ * `assertProtectedResourceMetadata`; its provenance is not checked) and that the module can serve
+ * its path, then prepares the answer.
  *
  * @throws {TypeError} naming the field that is wrong and how to fix it.
  */
 export function prepareProtectedResourceMetadata(value: unknown): PreparedMetadata {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('must be an object');
-  const { resource, path, url, document, body, headers } = value as Partial<
-    Record<keyof ProtectedResourceMetadata, unknown>
-  >;
-  if (typeof resource !== 'string' || resource === '') fail("must have a non-empty string 'resource'");
-  if (typeof path !== 'string' || (path !== WELL_KNOWN && !path.startsWith(`${WELL_KNOWN}/`))) {
-    fail(`must have a 'path' that is '${WELL_KNOWN}' or starts with '${WELL_KNOWN}/' (RFC 9728 §3.1)`);
-  }
+  assertProtectedResourceMetadata(value, "PortcullisModule: 'protectedResourceMetadata'");
+  const { path, body, headers } = value;
   if (!ROUTER_LITERAL.test(path)) {
     throw new TypeError(
       `PortcullisModule: cannot serve the protected-resource metadata at '${path}': Express and Fastify read ` +
@@ -52,32 +40,7 @@ export function prepareProtectedResourceMetadata(value: unknown): PreparedMetada
         'answer GET metadata.path with metadata.headers and metadata.body yourself',
     );
   }
-  if (typeof url !== 'string' || !URL.canParse(url) || url !== new URL(url).origin + path) {
-    fail("must have a 'url' that is the absolute URL of 'path' (the resource's origin followed by 'path')");
-  }
-  if (typeof document !== 'object' || document === null || (document as { resource?: unknown }).resource !== resource) {
-    fail("must have a 'document' whose 'resource' equals 'resource'");
-  }
-  if (typeof body !== 'string' || body === '') fail("must have a 'body' (the serialised document)");
-  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
-    fail("must have 'headers' (an object of header names and string values)");
-  }
-  const answer: Record<string, string> = {};
-  for (const [name, header] of Object.entries(headers)) {
-    // Checked now: a bad header would otherwise make every request for the document fail.
-    try {
-      validateHeaderName(name);
-      if (typeof header !== 'string') throw new TypeError('not a string');
-      validateHeaderValue(name, header);
-    } catch {
-      fail(`has an invalid header '${name}' (header values are strings)`);
-    }
-    answer[name.toLowerCase()] = header;
-  }
-  if (answer['content-type'] === undefined) fail("must set 'content-type' in 'headers'");
-  const bytes = Buffer.from(body, 'utf8');
-  answer['content-length'] = String(bytes.length);
-  return { path, body: bytes, headers: Object.freeze(answer) };
+  return { path, body: Buffer.from(body, 'utf8'), headers };
 }
 
 function isNodeResponse(response: unknown): response is NodeResponse {
@@ -87,7 +50,7 @@ function isNodeResponse(response: unknown): response is NodeResponse {
 
 /**
  * Serves an API's protected-resource metadata (RFC 9728) on the HTTP adapter: `GET` and `HEAD`
- * of `metadata.path` answer 200 with `metadata.headers`, `content-length` and `metadata.body`
+ * of `metadata.path` answer 200 with `metadata.headers` and `metadata.body`
  * (none for `HEAD`). Registered on the adapter itself, not as a Nest route, on purpose:
  * - the document is public (RFC 9728 §3), so no guard, interceptor or pipe may run for it — the
  *   deny-by-default `PortcullisGuard` would otherwise answer it with the 401 meant to lead to it;

@@ -273,7 +273,7 @@ describe('start-up', () => {
     const compiling = Test.createTestingModule({ imports: [PortcullisModule.forRoot(bad)] }).compile();
     await expect(compiling).rejects.toThrow(TypeError);
     await expect(Test.createTestingModule({ imports: [PortcullisModule.forRoot(bad)] }).compile()).rejects.toThrow(
-      /'protectedResourceMetadata' must have a 'path'/,
+      /'protectedResourceMetadata': 'path' must be/,
     );
   });
 
