@@ -67,8 +67,17 @@ if (health.status !== 200) fail(`GET /health answered ${health.status}`, child);
 console.log(`smoke-start: GET /health -> 200 ${JSON.stringify(await health.json())}`);
 const orders = await fetch(`${url}/orders`);
 const challenge = orders.headers.get('www-authenticate');
-if (orders.status !== 401 || challenge !== 'Bearer realm="orders"') fail(`GET /orders answered ${orders.status} (${challenge})`, child);
+const METADATA_URL = 'https://api.portcullis.test/.well-known/oauth-protected-resource/orders';
+if (orders.status !== 401 || challenge !== `Bearer realm="orders", resource_metadata="${METADATA_URL}"`) {
+  fail(`GET /orders answered ${orders.status} (${challenge})`, child);
+}
 console.log(`smoke-start: GET /orders -> 401, WWW-Authenticate: ${challenge}`);
+const metadata = await fetch(`${url}${new URL(METADATA_URL).pathname}`);
+const metadataBody = await metadata.text();
+if (metadata.status !== 200 || JSON.parse(metadataBody).resource !== 'https://api.portcullis.test/orders') {
+  fail(`GET ${new URL(METADATA_URL).pathname} answered ${metadata.status} (${metadataBody})`, child);
+}
+console.log(`smoke-start: GET ${new URL(METADATA_URL).pathname} -> 200 ${metadataBody}`);
 
 child.removeAllListeners('exit');
 const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

@@ -11,6 +11,7 @@ import { CLOCK, CLOCK_TOLERANCE_SECONDS, MAX_TOKEN_LIFETIME_SECONDS, ORG_CLAIM }
 import { ROLE_HIERARCHY } from './auth/order-rules.js';
 import { OrderResolver } from './auth/order.resolver.js';
 import { rateLimitSubject } from './auth/rate-limit-subject.js';
+import { ordersResourceMetadata } from './auth/resource-metadata.js';
 import { REALM } from './config/app-config.js';
 import { DATABASE, REDIS } from './database/database.tokens.js';
 import { HealthController } from './health/health.controller.js';
@@ -96,6 +97,8 @@ export class AppModule {
             claims: { scopes: ['scope'], roles: ['roles'], tenant: ORG_CLAIM, clientId: ['client_id'] },
             roleHierarchy: ROLE_HIERARCHY,
             realm: REALM,
+            // RFC 9728: GET /.well-known/oauth-protected-resource/orders, and its URL in every challenge.
+            protectedResourceMetadata: ordersResourceMetadata(config.auth),
             revocation: runtime.revocation,
             maxTokenLifetime: MAX_TOKEN_LIFETIME_SECONDS,
             clockTolerance: CLOCK_TOLERANCE_SECONDS,

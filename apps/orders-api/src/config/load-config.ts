@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Level } from 'pino';
 import type { AppConfig, DatabaseConfig } from './app-config.js';
+import { ordersResourceMetadata } from '../auth/resource-metadata.js';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from './app-config.js';
 import { ConfigError } from './config-error.js';
 import { parseSecureUrl } from './url-rules.js';
@@ -55,6 +56,7 @@ export function loadConfig(env: ConfigEnv): AppConfig {
     problems.push(`AUTH_AUDIENCE is set but empty: set this API's identifier (the "aud" its tokens carry), e.g. ${DEFAULT_AUDIENCE}`);
   }
   const audience = audienceRaw || DEFAULT_AUDIENCE;
+  checkResourceMetadata(issuer, audience, problems);
   const jwksUri = parseJwksUri(get('AUTH_JWKS_URI'), problems);
 
   const database = parseDatabaseUrl(get('DATABASE_URL'), problems);
@@ -145,6 +147,27 @@ function parseIssuer(raw: string | undefined, problems: string[]): string {
   }
   // Kept verbatim: `iss` is compared code point by code point (no trailing-slash normalisation).
   return raw;
+}
+
+/**
+ * The audience is this API's resource identifier and the issuer its authorization server, both
+ * published in the RFC 9728 metadata (src/auth/resource-metadata.ts): refuse at start-up what that
+ * document could not carry, with the variable's name, instead of failing later in the module.
+ */
+function checkResourceMetadata(issuer: string, audience: string, problems: string[]): void {
+  if (problems.some((problem) => problem.startsWith('AUTH_ISSUER') || problem.startsWith('AUTH_AUDIENCE'))) return;
+  const reason = (error: unknown) => String((error as Error).message).replace(/^createProtectedResourceMetadata: '\w+' /, '');
+  try {
+    ordersResourceMetadata({ issuer: DEFAULT_ISSUER, audience });
+  } catch (error) {
+    problems.push(`AUTH_AUDIENCE must be this API's resource identifier, the URL its tokens name in "aud" (RFC 8707, RFC 9728): ${reason(error)}`);
+    return;
+  }
+  try {
+    ordersResourceMetadata({ issuer, audience });
+  } catch (error) {
+    problems.push(`AUTH_ISSUER must be an issuer identifier (RFC 8414): ${reason(error)}`);
+  }
 }
 
 function parseJwksUri(raw: string | undefined, problems: string[]): string | undefined {

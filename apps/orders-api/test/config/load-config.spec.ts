@@ -76,6 +76,12 @@ describe('loadConfig', () => {
     [{ AUTH_ISSUER: 'http://id.example.com' }, 'AUTH_ISSUER must be an https:// URL'],
     [{ AUTH_ISSUER: 'https://id.example.com/?tenant=1' }, 'AUTH_ISSUER must not contain a query string'],
     [{ AUTH_AUDIENCE: '  ' }, 'AUTH_AUDIENCE is set but empty'],
+    // The audience is the resource identifier the RFC 9728 metadata publishes.
+    [{ AUTH_AUDIENCE: 'orders-api' }, "AUTH_AUDIENCE must be this API's resource identifier, the URL its tokens name in \"aud\" (RFC 8707, RFC 9728): must be an absolute https URL"],
+    [{ AUTH_AUDIENCE: 'http://api.example.com/orders' }, "AUTH_AUDIENCE must be this API's resource identifier, the URL its tokens name in \"aud\" (RFC 8707, RFC 9728): must use https:"],
+    [{ AUTH_AUDIENCE: 'https://api.example.com/orders?v=2' }, 'AUTH_AUDIENCE must be this API\'s resource identifier, the URL its tokens name in "aud" (RFC 8707, RFC 9728): must not have a query'],
+    [{ AUTH_ISSUER: 'https://id.example.com/a b' }, 'AUTH_ISSUER must be an issuer identifier (RFC 8414): must not contain spaces or control characters'],
+    [{ AUTH_AUDIENCE: 'https://API.example.com/orders' }, "must be written in canonical form ('https://api.example.com/orders')"],
     [{ AUTH_JWKS_URI: 'ftp://id.example.com/jwks' }, 'AUTH_JWKS_URI must be an https:// URL'],
     [{ DATABASE_URL: 'mysql://root:hunter2@db/orders' }, 'DATABASE_URL has an unsupported scheme "mysql:"'],
     [{ DATABASE_URL: 'hunter2' }, 'DATABASE_URL is not a valid URL'],

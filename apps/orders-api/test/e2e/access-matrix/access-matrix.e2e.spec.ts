@@ -7,7 +7,7 @@
 //
 // Truth table (a = acme, g = globex; RO = alice with `orders:read` only; fulfilment = the client
 // credentials token, sub = client_id = fulfilment-service, scope orders:fulfil):
-//   401  = ERR_MISSING_TOKEN, `WWW-Authenticate: Bearer realm="orders"`
+//   401  = ERR_MISSING_TOKEN, `WWW-Authenticate: Bearer realm="orders", resource_metadata="…"`
 //   s:X  = 403 ERR_INSUFFICIENT_SCOPE, challenge `error="insufficient_scope" … scope="X"` (r/w/f = orders:read/write/fulfil)
 //   F    = 403 ERR_FORBIDDEN (role or principal kind), no challenge
 //   404  = ERR_NOT_FOUND, no challenge (identical for "not yours", "other org" and "absent")
@@ -45,11 +45,12 @@ import type { ExpectedOutcome, MatrixRoute, TestIssuer, TestPrincipal } from '@p
 import { DEFAULT_AUDIENCE } from '../../../src/config/app-config.js';
 import { LogCapture } from '../../../../../test-support/log-capture.js';
 import { PRINCIPALS } from '../../support/principals.js';
+import { insufficientScopeChallenge, MISSING_TOKEN_CHALLENGE } from '../../support/challenges.js';
 import { startOrdersApi } from '../../support/start-orders-api.js';
 import type { RunningApi } from '../../support/start-orders-api.js';
 import { testDatabases } from '../../support/test-databases.js';
 
-const REALM = 'Bearer realm="orders"';
+const REALM = MISSING_TOKEN_CHALLENGE;
 const ANONYMOUS = { status: 401, code: 'ERR_MISSING_TOKEN', wwwAuthenticate: REALM } as const satisfies ExpectedOutcome;
 const FORBIDDEN = { status: 403, code: 'ERR_FORBIDDEN', wwwAuthenticate: null } as const satisfies ExpectedOutcome;
 const NOT_FOUND = { status: 404, code: 'ERR_NOT_FOUND', wwwAuthenticate: null } as const satisfies ExpectedOutcome;
@@ -58,7 +59,7 @@ const missingScope = (scope: string) =>
   ({
     status: 403,
     code: 'ERR_INSUFFICIENT_SCOPE',
-    wwwAuthenticate: `Bearer realm="orders", error="insufficient_scope", error_description="The access token lacks a required scope", scope="${scope}"`,
+    wwwAuthenticate: insufficientScopeChallenge(scope),
   }) as const satisfies ExpectedOutcome;
 const S_READ = missingScope('orders:read');
 const S_WRITE = missingScope('orders:write');

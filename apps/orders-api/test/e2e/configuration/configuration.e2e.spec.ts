@@ -13,6 +13,7 @@ import { openDatabase } from '../../../src/database/open-database.js';
 import type { OpenDatabase } from '../../../src/database/open-database.js';
 import { LogCapture } from '../../../../../test-support/log-capture.js';
 import { PRINCIPALS } from '../../support/principals.js';
+import { MISSING_TOKEN_CHALLENGE } from '../../support/challenges.js';
 import { startOrdersApi } from '../../support/start-orders-api.js';
 import type { RunningApi } from '../../support/start-orders-api.js';
 
@@ -50,7 +51,7 @@ describe('with the issuer unreachable (nothing listens on AUTH_ISSUER)', () => {
 
   it('answers GET /orders without a token with 401 and the Bearer challenge', async () => {
     const res = await request(api.url).get('/orders').expect(401);
-    expect(res.headers['www-authenticate']).toBe('Bearer realm="orders"');
+    expect(res.headers['www-authenticate']).toBe(MISSING_TOKEN_CHALLENGE);
   });
 
   it('reports a degraded health', async () => {
@@ -130,6 +131,22 @@ describe('with AUTH_JWKS_URI, a custom AUTH_AUDIENCE and CORS_ORIGINS', () => {
     const other = await issuer.token({ ...PRINCIPALS.alice, aud: DEFAULT_AUDIENCE });
     const res = await request(api.url).get('/orders').set('authorization', bearer(other)).expect(401);
     expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
+  });
+
+  it('publishes its RFC 9728 metadata for that audience: the path inserted before the audience’s path, and its URL in challenges', async () => {
+    const res = await request(api.url).get('/orders').expect(401);
+    expect(res.headers['www-authenticate']).toBe(
+      'Bearer realm="orders", resource_metadata="https://orders.example.com/.well-known/oauth-protected-resource/api"',
+    );
+    const document = await request(api.url).get('/.well-known/oauth-protected-resource/api').expect(200);
+    expect(document.body).toEqual({
+      resource: audience,
+      authorization_servers: [issuer.issuer],
+      scopes_supported: ['orders:read', 'orders:write', 'orders:fulfil'],
+      bearer_methods_supported: ['header'],
+      resource_name: 'Portcullis orders API',
+    });
+    await request(api.url).get('/.well-known/oauth-protected-resource/orders').expect(404); // not this API's path
   });
 
   it('answers CORS for the configured origin only, exposing WWW-Authenticate', async () => {

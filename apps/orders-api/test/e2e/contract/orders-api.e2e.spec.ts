@@ -29,14 +29,14 @@ import { seedOrderId } from '../../../src/database/seed.js';
 import { LogCapture } from '../../../../../test-support/log-capture.js';
 import { PRINCIPALS } from '../../support/principals.js';
 import type { PrincipalName } from '../../support/principals.js';
+import { insufficientScopeChallenge, invalidTokenChallenge, MISSING_TOKEN_CHALLENGE, RESOURCE_METADATA_URL } from '../../support/challenges.js';
 import { startOrdersApi } from '../../support/start-orders-api.js';
 import type { RunningApi } from '../../support/start-orders-api.js';
 import { testDatabases } from '../../support/test-databases.js';
 
-const REALM = 'Bearer realm="orders"';
-const invalidToken = (description: string) => `Bearer realm="orders", error="invalid_token", error_description="${description}"`;
-const insufficientScope = (scope: string) =>
-  `Bearer realm="orders", error="insufficient_scope", error_description="The access token lacks a required scope", scope="${scope}"`;
+const REALM = MISSING_TOKEN_CHALLENGE;
+const invalidToken = invalidTokenChallenge;
+const insufficientScope = insufficientScopeChallenge;
 
 const ALICE_1 = seedOrderId('alice', 1); // pending
 const ALICE_2 = seedOrderId('alice', 2); // fulfilled
@@ -99,6 +99,28 @@ describe.each(testDatabases())('orders API on $name', (target) => {
         keys: { state: 'fresh', keyCount: 3 },
         database: { engine: target.name.startsWith('PGlite') ? 'pglite' : 'postgres', state: 'up' },
       });
+    });
+
+    it('GET /.well-known/oauth-protected-resource/orders is public: the RFC 9728 document the challenges point to', async () => {
+      const missing = await call('get', '/orders').expect(401);
+      const advertised = /resource_metadata="([^"]+)"/.exec(missing.headers['www-authenticate'] ?? '')?.[1];
+      expect(advertised).toBe(RESOURCE_METADATA_URL);
+      // A client fetches the advertised path (here on the test server's origin) and checks `resource`
+      // against the identifier it asked for (RFC 9728 §3.3): the audience of this API's tokens.
+      for (const who of [undefined, 'alice', { token: 'not-a-token' }] as const) {
+        const res = await call('get', new URL(advertised!).pathname, who).expect(200);
+        expect(res.headers['content-type']).toBe('application/json');
+        expect(res.headers['cache-control']).toBe('public, max-age=3600');
+        expect(res.body).toEqual({
+          resource: DEFAULT_AUDIENCE,
+          authorization_servers: [issuer.issuer],
+          scopes_supported: ['orders:read', 'orders:write', 'orders:fulfil'],
+          bearer_methods_supported: ['header'],
+          resource_name: 'Portcullis orders API',
+        });
+      }
+      // Read-only: any other method is not the document.
+      expect((await call('post', new URL(advertised!).pathname)).status).not.toBe(200);
     });
 
     it.each([

@@ -14,6 +14,7 @@ import { openDatabase } from '../../../src/database/open-database.js';
 import type { OpenDatabase } from '../../../src/database/open-database.js';
 import { LogCapture } from '../../../../../test-support/log-capture.js';
 import { PRINCIPALS } from '../../support/principals.js';
+import { invalidTokenChallenge } from '../../support/challenges.js';
 import { startOrdersApi } from '../../support/start-orders-api.js';
 import type { RunningApi } from '../../support/start-orders-api.js';
 
@@ -169,7 +170,7 @@ describe.each(storages)('one revocation lookup per request with the throttler on
     let res: request.Response | undefined;
     expect(await lookupsOf(async () => (res = await orders(session).expect(401)))).toBe(1);
     expect(res?.headers['www-authenticate']).toBe(
-      'Bearer realm="orders", error="invalid_token", error_description="The access token was revoked"',
+      invalidTokenChallenge('The access token was revoked'),
     );
     expect(res?.body).toMatchObject({ code: 'ERR_TOKEN_REVOKED' });
   });

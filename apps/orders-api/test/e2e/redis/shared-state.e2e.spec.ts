@@ -10,6 +10,7 @@ import { openDatabase } from '../../../src/database/open-database.js';
 import type { OpenDatabase } from '../../../src/database/open-database.js';
 import { LogCapture } from '../../../../../test-support/log-capture.js';
 import { PRINCIPALS } from '../../support/principals.js';
+import { invalidTokenChallenge } from '../../support/challenges.js';
 import { startOrdersApi } from '../../support/start-orders-api.js';
 import type { RunningApi } from '../../support/start-orders-api.js';
 
@@ -60,7 +61,7 @@ const redisUrl = process.env.TEST_REDIS_URL;
     await request(one.url).post('/sessions/logout').set('authorization', `Bearer ${session}`).expect(204);
     const res = await get(two, '/orders', session).expect(401);
     expect(res.headers['www-authenticate']).toBe(
-      'Bearer realm="orders", error="invalid_token", error_description="The access token was revoked"',
+      invalidTokenChallenge('The access token was revoked'),
     );
     await get(two, '/orders', await issuer.token(PRINCIPALS.alice)).expect(200);
   });
