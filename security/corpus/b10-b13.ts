@@ -4,6 +4,7 @@
  */
 import { invalidToken, missingToken } from './expect.js';
 import { getWith } from './steps.js';
+import type { HttpResult } from '../runner/http-client.js';
 import type { CorpusCase, GroupId } from './types.js';
 
 const DPOP = 'DPoP (RFC 9449) is not implemented yet (SPEC: sender-constrained tokens come in later work)';
@@ -11,8 +12,6 @@ const MTLS = 'mTLS-bound tokens (RFC 8705) are not implemented yet (SPEC: sender
 /** Sample-AS cases run once, against apps/auth-server, in the orders-api column (the reference stack). */
 const AS_ONCE = { pending: 'n/a on the SPEC target app: an authorization-server case, run once against apps/auth-server and reported in the orders-api column' };
 const AS_CASE = { runner: 'auth-server' as const, targets: { 'nest-express': AS_ONCE, 'nest-fastify': AS_ONCE, express: AS_ONCE } };
-const NO_METADATA_DOC =
-  'RFC 9728 protected-resource metadata: no Portcullis component or target serves the document yet (SPEC: comes in later work)';
 
 const pendingCase = (id: number, group: GroupId, title: string, expected: string, pending: string): CorpusCase => ({ id, group, title, expected, pending });
 
@@ -71,15 +70,54 @@ export const B12: readonly CorpusCase[] = [
 ];
 
 export const B13: readonly CorpusCase[] = [
-  pendingCase(177, 'B13', 'GET /.well-known/oauth-protected-resource/orders', '200 application/json with resource, authorization_servers, scopes_supported, bearer_methods_supported ["header"] …', NO_METADATA_DOC),
+  {
+    id: 177,
+    group: 'B13',
+    title: 'GET /.well-known/oauth-protected-resource/orders (no token)',
+    expected:
+      '200 application/json; resource == the resource identifier byte for byte; authorization_servers, scopes_supported, bearer_methods_supported ["header"] as configured; no DPoP/mTLS parameters (not enabled); empty-valued parameters omitted',
+    mapping:
+      'Every target serves its document (core createProtectedResourceMetadata; @portcullis/express protectedResourceMetadata(); the Nest module option) at the path derived from its resource. The same document answers a request that carries an expired token: it never depends on the caller.',
+    build: async (ctx) => {
+      const metadata = ctx.world.metadata;
+      if (metadata === undefined) throw new Error(`${ctx.world.target} has no metadata expectation`);
+      const document = (r: HttpResult): string | undefined => {
+        if (!/^application\/json(;|$)/.test(r.headers['content-type'] ?? '')) return `content-type ${r.headers['content-type']}`;
+        const json = r.json as Record<string, unknown> | undefined;
+        if (typeof json !== 'object' || json === null || Array.isArray(json)) return 'body is not a JSON object';
+        const expected: Record<string, unknown> = {
+          resource: metadata.resource,
+          authorization_servers: [ctx.issuer.issuer],
+          scopes_supported: metadata.scopes,
+          bearer_methods_supported: ['header'],
+          ...(metadata.name === undefined ? {} : { resource_name: metadata.name }),
+        };
+        for (const [name, value] of Object.entries(expected)) {
+          if (JSON.stringify(json[name]) !== JSON.stringify(value)) return `${name} is ${JSON.stringify(json[name])}, expected ${JSON.stringify(value)}`;
+        }
+        const extra = Object.keys(json).filter((name) => !(name in expected));
+        if (extra.length > 0) return `unexpected parameters ${extra.join(', ')} (DPoP and mTLS are not enabled)`;
+        // The challenge's URL leads here: the resource's origin followed by this path (RFC 9728 §3.1, §5.1).
+        const advertised = ctx.world.challenge.resourceMetadata;
+        if (advertised !== new URL(metadata.resource).origin + metadata.path) return `challenges advertise ${advertised}`;
+        return undefined;
+      };
+      const served = { oneOf: [{ status: 200, code: '*' }], challenge: null, downstream: 'none' as const, check: document };
+      return {
+        steps: [
+          getWith('no token', metadata.path, undefined, served),
+          getWith('an expired token', metadata.path, ctx.secret(await ctx.issuer.badToken('expired', ctx.claims('alice'))), served),
+        ],
+      };
+    },
+  },
   {
     id: 178,
     group: 'B13',
     title: 'Any 401 carries resource_metadata="…/.well-known/oauth-protected-resource/orders"',
     expected: 'challenge carries resource_metadata (RFC 9728 §5.1)',
     mapping:
-      'The SPEC targets configure resourceMetadata (SPEC §0.2 URL), so every 401/403 challenge in this suite is checked with it; this case sends one of each kind. The orders API does not configure it.',
-    targets: { 'orders-api': { pending: 'the orders API does not configure an RFC 9728 resource_metadata URL yet (SPEC: RFC 9728 comes in later work)' } },
+      'Every target names its metadata URL (SPEC §0.2 URL; the orders API derives the same from its audience), so every 401/403 challenge in this suite is checked with it; this case sends one of each kind.',
     build: async (ctx) => {
       const path = ctx.world.order(ctx.world.orders.a1);
       const carries = (r: { headers: Readonly<Record<string, string>> }) =>

@@ -72,6 +72,17 @@ export interface World {
   readonly leewaySeconds: number;
   /** Challenge wording: realm and (when configured) the RFC 9728 metadata URL. */
   readonly challenge: { readonly realm: string; readonly resourceMetadata?: string };
+  /**
+   * The RFC 9728 document the target serves (SPEC 177), besides `authorization_servers` (the test
+   * issuer) and `bearer_methods_supported` (`["header"]`): where, for which resource, which scopes.
+   */
+  readonly metadata?: {
+    readonly path: string;
+    readonly resource: string;
+    readonly scopes: readonly string[];
+    /** `resource_name`, when the target sets one. */
+    readonly name?: string;
+  };
   /** Whether the target allows EdDSA (library default) — SPEC 51 uses it as a disallowed alg otherwise. */
   readonly allowsEdDSA: boolean;
 }
@@ -80,6 +91,9 @@ export interface World {
 export function seedOrderId(name: string, n: number): string {
   return `ord_${`seed${name}`.padEnd(20, '0')}${String(n).padStart(2, '0')}`;
 }
+
+/** The resource identifier of every target: SPEC §0.2's, also the test issuer's default audience. */
+const SPEC_RESOURCE = 'https://api.example.test/orders';
 
 /** The world of a SPEC target (a)–(c). */
 export function specWorld(target: TargetName, resourceMetadata: string): World {
@@ -96,6 +110,7 @@ export function specWorld(target: TargetName, resourceMetadata: string): World {
     noRule: '/no-rule',
     leewaySeconds: 60,
     challenge: { realm: 'orders', resourceMetadata },
+    metadata: { path: '/.well-known/oauth-protected-resource/orders', resource: SPEC_RESOURCE, scopes: ['orders:read', 'orders:write'] },
     allowsEdDSA: false,
   };
 }
@@ -112,7 +127,14 @@ export function ordersApiWorld(): World {
     ownerWrite: (id) => ({ method: 'POST', path: `/orders/${id}/cancel` }),
     meOrders: '/orders',
     leewaySeconds: 5,
-    challenge: { realm: 'orders' },
+    // The orders API derives both from its audience, the test issuer's `https://api.example.test/orders`.
+    challenge: { realm: 'orders', resourceMetadata: 'https://api.example.test/.well-known/oauth-protected-resource/orders' },
+    metadata: {
+      path: '/.well-known/oauth-protected-resource/orders',
+      resource: SPEC_RESOURCE,
+      scopes: ['orders:read', 'orders:write', 'orders:fulfil'],
+      name: 'Portcullis orders API',
+    },
     allowsEdDSA: true,
   };
 }

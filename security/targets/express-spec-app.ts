@@ -3,7 +3,8 @@
  * version (targets/nest-spec-app.ts); middleware order mirrors the Nest guard's documented
  * evaluation order: scopes, then roles / tenant, then ownership.
  *
- * Layout: CORS (answers preflights) → body parsers → the app-wide `portcullis()` gate (public
+ * Layout: CORS (answers preflights) → body parsers → the RFC 9728 metadata document (public,
+ * before any token is read) → the app-wide `portcullis()` gate (public
  * path `/health`) → a deny-by-default `portcullisRouter()` → `portcullisErrorHandler()` → the
  * app's own error handler, which records anything that reaches it (it must never see a
  * Portcullis error).
@@ -17,6 +18,7 @@ import {
   portcullis,
   portcullisErrorHandler,
   portcullisRouter,
+  protectedResourceMetadata,
   publicRoute,
   requireOwnership,
   requirePolicy,
@@ -25,7 +27,7 @@ import {
   requireTenant,
   scopeQuery,
 } from '@portcullis/express';
-import { CORS_ORIGIN, specPortcullisOptions } from './spec-options.js';
+import { CORS_ORIGIN, specPortcullisOptions, specResourceMetadata } from './spec-options.js';
 import type { Portcullis } from '@portcullis/express';
 import type { SpecTargetOptions } from './spec-options.js';
 import { SpecStore, orderView } from './spec-store.js';
@@ -72,6 +74,8 @@ export async function startExpressSpecApp(options: SpecTargetOptions): Promise<E
   // form body itself (SPEC 12) rather than never seeing it.
   app.use(express.json({ limit: '16kb' }));
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
+  // RFC 9728 metadata (SPEC 177): public, answered before the gate reads any token.
+  app.use(protectedResourceMetadata(specResourceMetadata(options.keySource)));
   const gate = portcullis({ ...specPortcullisOptions(options), publicPaths: ['/health'] });
   app.use(gate);
 

@@ -35,7 +35,7 @@ import {
   scopeQuery,
 } from '@portcullis/nest';
 import type { DecisionContext, Principal, ResourceResolver } from '@portcullis/nest';
-import { CORS_ORIGIN, specPortcullisOptions } from './spec-options.js';
+import { CORS_ORIGIN, specPortcullisOptions, specResourceMetadata } from './spec-options.js';
 import type { SpecTargetOptions } from './spec-options.js';
 import { SpecStore, orderView } from './spec-store.js';
 import type { SpecOrder } from './spec-store.js';
@@ -210,7 +210,14 @@ export async function startNestSpecApp(platform: 'express' | 'fastify', options:
   const logger = new RecordingLogger();
 
   @Module({
-    imports: [PortcullisModule.forRoot({ ...specPortcullisOptions(options), routesWithoutRules: 'warn' })],
+    imports: [
+      PortcullisModule.forRoot({
+        ...specPortcullisOptions(options),
+        // RFC 9728 metadata (SPEC 177), served by the module outside the guard.
+        protectedResourceMetadata: specResourceMetadata(options.keySource),
+        routesWithoutRules: 'warn',
+      }),
+    ],
     controllers: [SpecOrdersController, SpecAdminController],
     providers: [
       { provide: STORE, useValue: store },

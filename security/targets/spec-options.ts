@@ -1,13 +1,26 @@
-import type { AuditEvent, PortcullisOptions, RemoteJwksOptions, RevocationStore } from '@portcullis/core';
+import { createProtectedResourceMetadata } from '@portcullis/core';
+import type { AuditEvent, PortcullisOptions, ProtectedResourceMetadata, RemoteJwksOptions, RevocationStore } from '@portcullis/core';
 
 /** RFC 6750 realm of every challenge (SPEC §0.2). */
 export const SPEC_REALM = 'orders';
 
 /**
- * RFC 9728 metadata URL the SPEC targets put into their challenges (SPEC §0.2 fixture, case 178).
- * No component serves the document itself yet (case 177 is pending).
+ * RFC 9728 metadata URL the SPEC targets put into their challenges and serve the document at (SPEC
+ * §0.2 fixture, cases 177 and 178). Written out: the targets derive it from their audience through
+ * `createProtectedResourceMetadata`, and the corpus checks that the two agree.
  */
 export const RESOURCE_METADATA = 'https://api.example.test/.well-known/oauth-protected-resource/orders';
+
+/** Scopes the SPEC targets' routes require, published as `scopes_supported`. */
+export const SPEC_SCOPES: readonly string[] = ['orders:read', 'orders:write'];
+
+/**
+ * The RFC 9728 metadata of a SPEC target: its audience as the resource (`https://api.example.test/orders`
+ * with the test issuer), the test issuer as its one authorization server, the SPEC scopes.
+ */
+export function specResourceMetadata(keySource: KeySourceOptions): ProtectedResourceMetadata {
+  return createProtectedResourceMetadata({ resource: keySource.audience, authorizationServers: [keySource.issuer], scopesSupported: SPEC_SCOPES });
+}
 
 /** The one browser origin the targets allow (CORS, SPEC 20). */
 export const CORS_ORIGIN = 'https://app.example.test';
@@ -49,7 +62,7 @@ export function specPortcullisOptions(options: SpecTargetOptions): PortcullisOpt
     claims: { tenant: 'org_id' },
     roleHierarchy: { admin: ['support'], support: [] },
     realm: SPEC_REALM,
-    resourceMetadata: RESOURCE_METADATA,
+    resourceMetadata: specResourceMetadata(options.keySource).url,
     algorithms: SPEC_ALGORITHMS,
     clockTolerance: SPEC_LEEWAY_SECONDS,
     revocation: options.revocation,
