@@ -78,13 +78,30 @@ function isLoopbackHost(hostname: string): boolean {
 /** Longest delay `setTimeout` honours; a longer one fires after 1 ms. */
 export const MAX_TIMER_DELAY = 2_147_483_647;
 
-function duration(name: string, value: unknown, fallback: number, minimum: number): number {
+function duration(name: string, value: unknown, fallback: number, minimum: number, maximum = Infinity): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < minimum) {
-    throw new TypeError(`"remoteJwks.${name}" must be a finite number of milliseconds ≥ ${minimum}, e.g. ${fallback}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < minimum || value > maximum) {
+    const range = maximum === Infinity ? `≥ ${minimum}` : `from ${minimum} to ${maximum}`;
+    throw new TypeError(`"remoteJwks.${name}" must be a finite number of milliseconds ${range}, e.g. ${fallback}`);
   }
   return value;
 }
+
+/**
+ * Bounds of the key-set timings, so that no configuration turns the verifier against the key server
+ * or keeps a removed key alive indefinitely:
+ * - `cacheMaxAge` ≥ 1 s: at 0 every verification would fetch the key set (one key-server request
+ *   per API request); ≤ 24 h: a key the issuer removed (after a compromise) stops working within it;
+ * - `cooldown` ≥ 1 s: at 0 every token with a new random `kid` would cost a key-server request
+ *   (SPEC 64); ≤ 1 h: a rotated-in key is found within it;
+ * - `maxStale` ≤ 24 h: while the key server is unreachable (or made unreachable), the last key set —
+ *   with a key that may have been removed — serves at most this long past `cacheMaxAge`.
+ */
+export const REMOTE_JWKS_BOUNDS = Object.freeze({
+  cacheMaxAge: { min: 1_000, max: 86_400_000 },
+  cooldown: { min: 1_000, max: 3_600_000 },
+  maxStale: { min: 0, max: 86_400_000 },
+});
 
 /** Validates `remoteJwks` once at creation and applies the defaults. */
 export function resolveRemoteJwksOptions(
@@ -111,9 +128,11 @@ export function resolveRemoteJwksOptions(
       `"remoteJwks.timeout" must be at most ${MAX_TIMER_DELAY} ms (the longest timer delay), e.g. ${REMOTE_JWKS_DEFAULTS.timeout}`,
     );
   }
-  const cacheMaxAge = duration('cacheMaxAge', o.cacheMaxAge, REMOTE_JWKS_DEFAULTS.cacheMaxAge, 0);
-  const cooldown = duration('cooldown', o.cooldown, REMOTE_JWKS_DEFAULTS.cooldown, 0);
-  const maxStale = duration('maxStale', o.maxStale, REMOTE_JWKS_DEFAULTS.maxStale, 0);
+  const bounded = (name: keyof typeof REMOTE_JWKS_BOUNDS, value: unknown) =>
+    duration(name, value, REMOTE_JWKS_DEFAULTS[name], REMOTE_JWKS_BOUNDS[name].min, REMOTE_JWKS_BOUNDS[name].max);
+  const cacheMaxAge = bounded('cacheMaxAge', o.cacheMaxAge);
+  const cooldown = bounded('cooldown', o.cooldown);
+  const maxStale = bounded('maxStale', o.maxStale);
   const maxResponseBytes = o.maxResponseBytes ?? REMOTE_JWKS_DEFAULTS.maxResponseBytes;
   if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
     throw new TypeError(

@@ -7,13 +7,21 @@ export interface RemoteJwksOptions {
   readonly timeout?: number;
   /** Refuse key-set responses larger than this many bytes. @default 524288 (512 KiB) */
   readonly maxResponseBytes?: number;
-  /** A fetched key set is fresh for this long; after it, the next request refetches. @default 600000 (10 min) */
+  /**
+   * A fetched key set is fresh for this long; after it, the next request refetches. From 1 s (less
+   * would fetch on almost every request) to 24 h (a key the issuer removed stops working within it).
+   * @default 600000 (10 min)
+   */
   readonly cacheMaxAge?: number;
-  /** Minimum time between two refetches triggered by an unknown `kid`. @default 30000 */
+  /**
+   * Minimum time between two refetches triggered by an unknown `kid`, and after a failed fetch. From
+   * 1 s (tokens with random `kid`s must not drive the key server) to 1 h. @default 30000
+   */
   readonly cooldown?: number;
   /**
    * How long past `cacheMaxAge` the last good key set keeps being used while the key server
-   * fails. After it, requests get 503. `0` disables the grace period. @default 3600000 (1 h)
+   * fails. After it, requests get 503. `0` disables the grace period; at most 24 h (a removed key
+   * must not live on for as long as the key server can be kept unreachable). @default 3600000 (1 h)
    */
   readonly maxStale?: number;
   /** Extra request headers for the key server (e.g. a `User-Agent`). @default {} */

@@ -115,10 +115,24 @@ describe('createKeyResolver: remoteJwks options', () => {
     [{ headers: { 'user-agent': 1 } }, /"remoteJwks.headers" must be an object of string header values/],
     [{ fetch: 'fetch' }, /"remoteJwks.fetch" must be a fetch function/],
     ['fast', /"remoteJwks" must be an object/],
+    // Bounds: no setting makes every request (0 max age) or every random `kid` (0 cooldown) a
+    // key-server request, or keeps a removed key alive for days (max age, stale grace).
+    [{ cacheMaxAge: 0 }, /"remoteJwks.cacheMaxAge" must be a finite number of milliseconds from 1000 to 86400000, e.g. 600000/],
+    [{ cacheMaxAge: 86_400_001 }, /"remoteJwks.cacheMaxAge" must be .* from 1000 to 86400000/],
+    [{ cooldown: 0 }, /"remoteJwks.cooldown" must be a finite number of milliseconds from 1000 to 3600000, e.g. 30000/],
+    [{ cooldown: 999 }, /"remoteJwks.cooldown" must be/],
+    [{ cooldown: 3_600_001 }, /"remoteJwks.cooldown" must be/],
+    [{ maxStale: 86_400_001 }, /"remoteJwks.maxStale" must be a finite number of milliseconds from 0 to 86400000, e.g. 3600000/],
+    [{ maxStale: Number.POSITIVE_INFINITY }, /"remoteJwks.maxStale" must be/],
     // A misspelt option would silently keep its default (here: keys cached 10 min instead of 1).
     [{ cacheMaxage: 60_000 }, /"remoteJwks" has an unknown option 'cacheMaxage'/],
   ])('refuses %j', (options, message) => {
     expect(create(options)).toThrow(message);
+  });
+
+  it('accepts the bounds themselves', () => {
+    expect(create({ cacheMaxAge: 1_000, cooldown: 1_000, maxStale: 0 })).not.toThrow();
+    expect(create({ cacheMaxAge: 86_400_000, cooldown: 3_600_000, maxStale: 86_400_000 })).not.toThrow();
   });
 
   it('accepts every documented option', () => {
@@ -127,7 +141,7 @@ describe('createKeyResolver: remoteJwks options', () => {
         timeout: 1500,
         maxResponseBytes: 65_536,
         cacheMaxAge: 300_000,
-        cooldown: 0,
+        cooldown: 1_000,
         maxStale: 0,
         headers: { 'user-agent': 'orders-api' },
         fetch: globalThis.fetch,
