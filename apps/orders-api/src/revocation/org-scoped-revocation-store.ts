@@ -51,6 +51,11 @@ export class OrgScopedRevocationStore implements RevocationStore {
     readonly inner: RevocationStore,
   ) {}
 
+  /** The inner store's leeway, so the verifier checks it against its clock tolerance through this wrapper. */
+  get leeway(): number | undefined {
+    return this.inner.leeway;
+  }
+
   revokeToken(jti: string, expiresAt: number): void | Promise<void> {
     return this.inner.revokeToken(jti, expiresAt);
   }

@@ -44,7 +44,8 @@ return value
  */
 export class RedisRevocationStore implements RevocationStore {
   private readonly prefix: string;
-  private readonly leeway: number;
+  /** Seconds an entry is kept past its expiry; the verifier checks it against its clock tolerance. */
+  readonly leeway: number;
   private readonly now: () => number;
 
   constructor(

@@ -89,4 +89,12 @@ describe('OrgScopedRevocationStore', () => {
     expect(() => store.revokeSubjectInOrg('acme', '', T, T + 60)).toThrow("'sub' must be a non-empty string");
     expect((store.inner as InMemoryRevocationStore).subjectCount).toBe(0);
   });
+
+  it('passes the inner store’s leeway on, so the verifier checks it against its clock tolerance through the wrapper', () => {
+    // Core refuses a store whose declared leeway is below clockTolerance (its own spec); the wrapper declares the inner one.
+    expect(new OrgScopedRevocationStore(new InMemoryRevocationStore({ now: () => nowMs, leeway: 30 })).leeway).toBe(30);
+    expect(new OrgScopedRevocationStore(new InMemoryRevocationStore({ now: () => nowMs, leeway: 65 })).leeway).toBe(65);
+    const undeclared: RevocationStore = { isRevoked: () => false, revokeToken: () => undefined, revokeSubject: () => undefined };
+    expect(new OrgScopedRevocationStore(undeclared).leeway).toBeUndefined();
+  });
 });

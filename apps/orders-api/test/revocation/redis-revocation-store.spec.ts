@@ -58,6 +58,10 @@ const url = process.env.TEST_REDIS_URL;
   const query = (jti: string, sub: string, iat: number) => ({ jti, sub, iat, iss: 'https://as' });
   const nowS = () => Math.floor(nowMs / 1000);
 
+  it('declares its leeway, which the verifier checks against its clock tolerance', () => {
+    expect(store.leeway).toBe(60);
+  });
+
   it('revokes a jti until exp plus leeway, with the documented key', async () => {
     await store.revokeToken('jti-1', nowS() + 300);
     expect(await store.isRevoked(query('jti-1', 'alice', nowS()))).toBe(true);

@@ -260,13 +260,21 @@ export function validateVerifierOptions(options: VerifierOptions): ResolvedVerif
   ) {
     fail("'revocation' must be a RevocationStore (an object with isRevoked()), e.g. new InMemoryRevocationStore()");
   }
-  if (revocation instanceof InMemoryRevocationStore && revocation.leeway < clockTolerance) {
+  const leeway: unknown = revocation?.leeway;
+  if (leeway !== undefined && (typeof leeway !== 'number' || !Number.isFinite(leeway) || leeway < 0)) {
+    fail("'revocation.leeway' must be a number of seconds >= 0 when the store declares one");
+  }
+  if (typeof leeway === 'number' && leeway < clockTolerance) {
     // The store forgets a revoked jti (or subject) `leeway` seconds after its expiry, while this
     // verifier still accepts the token until `clockTolerance` seconds after `exp`: in between, a
-    // revoked token would be let through again.
+    // revoked token would be let through again. Any store that declares its leeway is checked, so
+    // is a wrapper that passes its inner store's on.
+    const fix =
+      revocation instanceof InMemoryRevocationStore
+        ? `create the store with new InMemoryRevocationStore({ leeway: ${clockTolerance} }) or more`
+        : `give the store a leeway of ${clockTolerance} s or more`;
     fail(
-      `'revocation' forgets revocations ${revocation.leeway} s after exp, but 'clockTolerance' accepts tokens ${clockTolerance} s after it; ` +
-        `create the store with new InMemoryRevocationStore({ leeway: ${clockTolerance} }) or more`,
+      `'revocation' forgets revocations ${leeway} s after exp, but 'clockTolerance' accepts tokens ${clockTolerance} s after it; ${fix}`,
     );
   }
   const revocationTimeout = options.revocationTimeout ?? 1000;

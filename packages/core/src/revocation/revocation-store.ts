@@ -47,6 +47,13 @@ export interface RevocationStore {
   revokeSubject(sub: string, issuedAtOrBefore: number, retainUntil: number): void | Promise<void>;
   /** Whether the token is revoked. */
   isRevoked(query: RevocationQuery): boolean | Promise<boolean>;
+  /**
+   * Seconds the store keeps an entry past its expiry, when it has a fixed one. A verifier refuses
+   * to start with a store whose `leeway` is below its `clockTolerance` (a revoked token would be
+   * let through again in between); a store that wraps another should pass the inner store's on.
+   * @default undefined (not checked)
+   */
+  readonly leeway?: number;
 }
 
 /** Injection token / symbol under which adapters look up the store. */

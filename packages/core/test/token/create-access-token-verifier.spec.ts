@@ -109,6 +109,30 @@ describe('createAccessTokenVerifier — options are validated once, with how-to-
     expect(() => validateVerifierOptions({ ...base(), clockTolerance: 120, revocation: lasting })).not.toThrow();
   });
 
+  it('checks any store that declares its leeway the same way, e.g. a wrapper passing its inner store’s on', () => {
+    const inner = new InMemoryRevocationStore({ now: issuer.clock.now, leeway: 30 });
+    const wrapper = {
+      isRevoked: (q: Parameters<typeof inner.isRevoked>[0]) => inner.isRevoked(q),
+      revokeToken: (jti: string, exp: number) => inner.revokeToken(jti, exp),
+      revokeSubject: (sub: string, iat: number, until: number) => inner.revokeSubject(sub, iat, until),
+      get leeway() {
+        return inner.leeway;
+      },
+    };
+    expect(() => validateVerifierOptions({ ...base(), clockTolerance: 60, revocation: wrapper })).toThrow(
+      /'revocation' forgets revocations 30 s after exp, but 'clockTolerance' accepts tokens 60 s after it; give the store a leeway of 60 s or more/,
+    );
+    expect(() => validateVerifierOptions({ ...base(), clockTolerance: 30, revocation: wrapper })).not.toThrow();
+    // A store that declares nothing is not checked; one that declares nonsense is refused.
+    const { leeway: _leeway, ...undeclared } = Object.getOwnPropertyDescriptors(wrapper);
+    expect(() => validateVerifierOptions({ ...base(), clockTolerance: 60, revocation: Object.defineProperties({}, undeclared) as typeof wrapper })).not.toThrow();
+    for (const leeway of [-1, Number.NaN, '60']) {
+      expect(() => validateVerifierOptions({ ...base(), revocation: { ...wrapper, leeway } as unknown as typeof wrapper })).toThrow(
+        /'revocation.leeway' must be a number of seconds >= 0/,
+      );
+    }
+  });
+
   it('symmetric verifiers: HS256 only, and only with secret', () => {
     const secret = { key: 'k'.repeat(32), allowSymmetric: true as const };
     const opts = { issuer: 'https://as', audience: 'https://api', secret };
