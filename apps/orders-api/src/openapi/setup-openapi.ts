@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from '../config/app-config.js';
 import { BODY_LIMIT_BYTES } from '../config/app-config.js';
+import { ordersResourceMetadata } from '../auth/resource-metadata.js';
 import { discoveryUrl } from '../config/discover-jwks-uri.js';
 
 const SCOPE_DESCRIPTIONS = {
@@ -19,10 +20,12 @@ const SCOPE_DESCRIPTIONS = {
  * @portcullis/nest.
  */
 export function setupOpenApi(app: INestApplication, config: AppConfig): OpenAPIObject {
+  const metadata = ordersResourceMetadata(config.auth);
   const builder = new DocumentBuilder()
     .setTitle('Portcullis orders API')
     .setDescription(
-      'Zero-trust reference API protected by @portcullis/nest. Every request except `GET /health` needs ' +
+      'Zero-trust reference API protected by @portcullis/nest. Every request except `GET /health` and the ' +
+        `RFC 9728 metadata document (\`GET ${metadata.path}\`, which every 401 challenge names) needs ` +
         '`Authorization: Bearer <access token>` (RFC 9068 JWT from `AUTH_ISSUER`, audience `AUTH_AUDIENCE`). ' +
         `Errors share one JSON shape; bodies over ${BODY_LIMIT_BYTES / 1024} KiB get 413; ` +
         'each caller (each IP when anonymous) is rate-limited (429 with `Retry-After`).\n\n' +
@@ -39,6 +42,7 @@ export function setupOpenApi(app: INestApplication, config: AppConfig): OpenAPIO
     });
   const document = SwaggerModule.createDocument(app, builder.build());
   addRateLimitResponses(document);
+  addResourceMetadataPath(document, metadata.path);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml', ui: true });
   return document;
 }
@@ -55,4 +59,41 @@ function addRateLimitResponses(document: OpenAPIObject): void {
       };
     }
   }
+}
+
+/**
+ * Lists the RFC 9728 document, which @portcullis/nest serves on the HTTP adapter (outside Nest's
+ * routes, so the generator does not see it): public, not rate-limited, JSON.
+ */
+function addResourceMetadataPath(document: OpenAPIObject, path: string): void {
+  const list = { type: 'array', items: { type: 'string' } } as const;
+  document.paths[path] = {
+    get: {
+      operationId: 'protectedResourceMetadata',
+      summary: 'OAuth 2.0 protected-resource metadata (RFC 9728)',
+      description:
+        'Public: which authorization server issues tokens for this API and which scopes exist. Every 401 challenge names this document in `resource_metadata`.',
+      security: [],
+      responses: {
+        '200': {
+          description: 'The metadata document',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['resource'],
+                properties: {
+                  resource: { type: 'string', format: 'uri' },
+                  authorization_servers: list,
+                  scopes_supported: list,
+                  bearer_methods_supported: list,
+                  resource_name: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
 }

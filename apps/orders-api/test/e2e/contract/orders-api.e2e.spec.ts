@@ -571,6 +571,11 @@ describe.each(testDatabases())('orders API on $name', (target) => {
       expect(doc.paths['/orders/{id}'].delete.security).toEqual([{ oauth2: ['orders:write'] }]);
       expect(doc.paths['/internal/orders/{id}/fulfil'].post.security).toEqual([{ oauth2: ['orders:fulfil'] }]);
       expect(doc.paths['/health'].get.security).toBeUndefined();
+      // The RFC 9728 document is served outside Nest's routes; the OpenAPI document lists it as public.
+      const metadata = doc.paths['/.well-known/oauth-protected-resource/orders'].get;
+      expect(metadata.security).toEqual([]);
+      expect(metadata.responses).not.toHaveProperty('429');
+      expect(doc.info.description).toContain('GET /.well-known/oauth-protected-resource/orders');
       const ui = await call('get', '/docs').expect(200);
       expect(ui.headers['content-type']).toContain('text/html');
     });
