@@ -15,6 +15,7 @@
 // | row                                          | anon | alice | RO   | bob | carol(g) | sam supp. | ada admin | fulfilment |
 // | -------------------------------------------- | ---- | ----- | ---- | --- | -------- | --------- | --------- | ---------- |
 // | GET /health                                  | 200  | 200   | 200  | 200 | 200      | 200       | 200       | 200        |
+// | GET /.well-known/oauth-protected-resource/…  | 200  | 200   | 200  | 200 | 200      | 200       | 200       | 200        |
 // | GET /orders                                  | 401  | 200   | 200  | 200 | 200      | 200       | 200       | s:r        |
 // | GET /orders/:id  alice's order (a)           | 401  | 200   | 200  | 404 | 404      | 200       | 200       | s:r        |
 // | GET /orders/:id  carol's order (g)           | 401  | 404   | 404  | 404 | 200      | 404       | 404       | s:r        |
@@ -45,12 +46,14 @@ import type { ExpectedOutcome, MatrixRoute, TestIssuer, TestPrincipal } from '@p
 import { DEFAULT_AUDIENCE } from '../../../src/config/app-config.js';
 import { LogCapture } from '../../../../../test-support/log-capture.js';
 import { PRINCIPALS } from '../../support/principals.js';
-import { insufficientScopeChallenge, MISSING_TOKEN_CHALLENGE } from '../../support/challenges.js';
+import { insufficientScopeChallenge, MISSING_TOKEN_CHALLENGE, RESOURCE_METADATA_URL } from '../../support/challenges.js';
 import { startOrdersApi } from '../../support/start-orders-api.js';
 import type { RunningApi } from '../../support/start-orders-api.js';
 import { testDatabases } from '../../support/test-databases.js';
 
 const REALM = MISSING_TOKEN_CHALLENGE;
+/** The RFC 9728 document every challenge names, on the app's own origin: public, for every caller. */
+const METADATA_PATH = new URL(RESOURCE_METADATA_URL).pathname;
 const ANONYMOUS = { status: 401, code: 'ERR_MISSING_TOKEN', wwwAuthenticate: REALM } as const satisfies ExpectedOutcome;
 const FORBIDDEN = { status: 403, code: 'ERR_FORBIDDEN', wwwAuthenticate: null } as const satisfies ExpectedOutcome;
 const NOT_FOUND = { status: 404, code: 'ERR_NOT_FOUND', wwwAuthenticate: null } as const satisfies ExpectedOutcome;
@@ -154,7 +157,7 @@ describe.each(testDatabases())('access table of the orders API on $name', (targe
       database: created.config,
       logs,
       clock: () => issuer.clock.now(),
-      // High limits: the table sends ~120 requests, the anonymous ones all from one IP.
+      // High limits: the table sends ~130 requests, the anonymous ones all from one IP.
       rateLimit: { perMinute: 1_000_000, burst: 1_000_000 },
     });
     for (const name of ['alice', 'aliceReadOnly', 'bob', 'carol', 'sam', 'ada', 'fulfilment'] as const) {
@@ -180,6 +183,7 @@ describe.each(testDatabases())('access table of the orders API on $name', (targe
   it('enforces the contract access table for every route and principal', async () => {
     const routes: MatrixRoute[] = [
       { method: 'GET', path: '/health' },
+      { method: 'GET', path: METADATA_PATH },
       { method: 'GET', path: '/orders' },
       { name: "GET /orders/:id · alice's order", method: 'GET', path: '/orders/:id', params: { id: ids.alicePending } },
       {
@@ -242,6 +246,16 @@ describe.each(testDatabases())('access table of the orders API on $name', (targe
     ];
     const expected: Record<string, Row> = {
       'GET /health': {
+        anonymous: 200,
+        alice: 200,
+        aliceReadOnly: 200,
+        bob: 200,
+        carol: 200,
+        sam: 200,
+        ada: 200,
+        fulfilment: 200,
+      },
+      [`GET ${METADATA_PATH}`]: {
         anonymous: 200,
         alice: 200,
         aliceReadOnly: 200,
@@ -321,7 +335,7 @@ describe.each(testDatabases())('access table of the orders API on $name', (targe
     expect(documented.filter((operation) => !covered.has(operation))).toEqual([]);
     expect([...covered].filter((operation) => !documented.includes(operation))).toEqual([]);
 
-    // ~120 requests with as many tokens, and not one of them in the logs.
+    // ~130 requests with as many tokens, and not one of them in the logs.
     expect(logs.entries().some((e) => e.msg === 'portcullis.decision')).toBe(true);
     expect(logs.text()).not.toMatch(/eyJ[A-Za-z0-9_-]+\.eyJ/);
   }, 120_000);
