@@ -1,5 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { decodeJwt } from 'jose';
 import { asOrder, asOrderPage, errorCode } from '../src/api/order-json.js';
@@ -18,10 +21,15 @@ import {
   refreshRotationScenario,
   SCENARIOS,
 } from '../src/scenarios/index.js';
+import { discoverResource } from '../src/scenarios/discover-resource.js';
 import { INSUFFICIENT_SCOPE_CHALLENGE } from '../src/scenarios/insufficient-scope.scenario.js';
+import { loadConfig as loadAuthConfig } from '../../apps/auth-server/src/config.js';
+import { createAuthServer, type AuthServer } from '../../apps/auth-server/src/create-auth-server.js';
 import { startTestStack, type TestStack } from './support/start-stack.js';
 
 const ORDERS_API = 'https://api.portcullis.test/orders';
+/** What every challenge of the orders API ends with (RFC 9728 §5.1), written out. */
+const METADATA = ', resource_metadata="https://api.portcullis.test/.well-known/oauth-protected-resource/orders"';
 /** Anything shaped like a compact JWS: a whole token on screen. */
 const WHOLE_JWT = /eyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]{10,}/;
 
@@ -93,7 +101,7 @@ describe('the demo scenarios against the reference stack', () => {
       expect(result.create.status).toBe(403);
       expect(result.create.wwwAuthenticate).toBe(INSUFFICIENT_SCOPE_CHALLENGE);
       expect(result.create.wwwAuthenticate).toBe(
-        'Bearer realm="orders", error="insufficient_scope", error_description="The access token lacks a required scope", scope="orders:write"',
+        `Bearer realm="orders", error="insufficient_scope", error_description="The access token lacks a required scope", scope="orders:write"${METADATA}`,
       );
     });
 
@@ -111,19 +119,32 @@ describe('the demo scenarios against the reference stack', () => {
         200, 204, 401, 200,
       ]);
       expect(result.after.wwwAuthenticate).toBe(
-        'Bearer realm="orders", error="invalid_token", error_description="The access token was revoked"',
+        `Bearer realm="orders", error="invalid_token", error_description="The access token was revoked"${METADATA}`,
       );
     });
 
-    it('7. no token, tampered, foreign-signed and expired tokens get 401 (expired: a 3 s token, waited out)', async () => {
+    it('7. no token (then RFC 9728 discovery), tampered, foreign-signed and expired tokens get 401 (expired: a 3 s token, waited out)', async () => {
       const result = await badTokensScenario.run(ctx);
-      expect(result.missing.wwwAuthenticate).toBe('Bearer realm="orders"');
+      expect(result.missing.wwwAuthenticate).toBe(`Bearer realm="orders"${METADATA}`);
+      // Discovery asked the API it runs as (127.0.0.1), not the advertised origin.
+      expect(result.discovery.metadataUrl).toBe(
+        'https://api.portcullis.test/.well-known/oauth-protected-resource/orders',
+      );
+      expect(result.discovery.answer.status).toBe(200);
+      expect(result.discovery.answer.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(result.discovery.metadata).toEqual({
+        resource: ORDERS_API,
+        authorization_servers: [stack.authUrl],
+        scopes_supported: ['orders:read', 'orders:write', 'orders:fulfil'],
+        bearer_methods_supported: ['header'],
+        resource_name: 'Portcullis orders API',
+      });
       expect(errorCode(result.tampered.body)).toBe('ERR_SIGNATURE_INVALID');
       expect(errorCode(result.foreign.body)).toBe('ERR_SIGNATURE_INVALID');
       expect(result.expired.before.status).toBe(200);
       expect(result.expired.after.status).toBe(401);
       expect(result.expired.after.wwwAuthenticate).toBe(
-        'Bearer realm="orders", error="invalid_token", error_description="The access token expired"',
+        `Bearer realm="orders", error="invalid_token", error_description="The access token expired"${METADATA}`,
       );
     });
 
@@ -176,6 +197,8 @@ describe('the demo scenarios against the reference stack', () => {
     expect(text).toMatch(/authorization: Bearer ‹at\+jwt sha256:[0-9a-f]{8}›/);
     expect(text).toMatch(/code_verifier=‹sha256:[0-9a-f]{8}›/);
     expect(text).toContain('www-authenticate: Bearer realm="orders", error="insufficient_scope"');
+    expect(text).toMatch(/→ GET http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/orders$/m);
+    expect(text).toContain("https://api.portcullis.test is the API's identifier, not where it runs here");
   });
 
   it('leaves no server errors in either app', () => {
@@ -210,6 +233,87 @@ describe('the demo scenarios against the reference stack', () => {
       expect(recorder.lines.some((l) => l.includes('✘'))).toBe(true);
     }, 60_000);
 
+    // An API that refuses without a token as it should, but whose RFC 9728 metadata is wrong for
+    // the stack: the scenario must fail at the check that notices (its message names it).
+    // | metadata                          | auth server the demo uses   | fails at                  |
+    // | names another auth server         | the test stack's            | authorization_servers     |
+    // | names a resource other than the   | the test stack's            | RFC 9728 §3.3 (URL was    |
+    // |   one its URL was derived from    |                             |   derived from another)   |
+    // | right, but the auth server issues | one with ORDERS_API_AUDIENCE| aud = resource            |
+    // |   tokens for another audience     |   = another resource        |                           |
+    describe('when the metadata does not fit the stack', () => {
+      let other: AuthServer;
+      let otherDir: string;
+      beforeAll(async () => {
+        otherDir = await mkdtemp(join(tmpdir(), 'portcullis-demo-other-'));
+        other = await createAuthServer(
+          loadAuthConfig({
+            PORT: '0',
+            HOST: '127.0.0.1',
+            KEYS_FILE: join(otherDir, 'jwks.json'),
+            ORDERS_API_AUDIENCE: 'https://other.portcullis.test/orders',
+          }),
+        ).listen();
+      });
+      afterAll(async () => {
+        await other?.close();
+        await rm(otherDir, { recursive: true, force: true });
+      });
+
+      it.each([
+        [
+          'another authorization server',
+          () => ({ authUrl: stack.authUrl, servers: ['https://elsewhere.test'], resource: ORDERS_API }),
+          /authorization_servers lists .*got \["https:\/\/elsewhere\.test"\]/,
+        ],
+        [
+          'a resource its URL was not derived from',
+          () => ({
+            authUrl: stack.authUrl,
+            servers: [stack.authUrl],
+            resource: 'https://api.portcullis.test/invoices',
+          }),
+          /resource https:\/\/api\.portcullis\.test\/invoices is the one the metadata URL was derived from/,
+        ],
+        [
+          "a resource that is not the tokens' audience",
+          () => ({ authUrl: other.issuer, servers: [other.issuer], resource: ORDERS_API }),
+          /alice's token is for this resource: aud = https:\/\/api\.portcullis\.test\/orders: aud = "https:\/\/other\.portcullis\.test\/orders"/,
+        ],
+      ])('fails on metadata naming %s', async (_what, setup, expected) => {
+        const { authUrl, servers, resource } = setup();
+        const api = await metadataApi({ resource, authorization_servers: servers });
+        try {
+          const wrongCtx = await createDemoContext({ authUrl, apiUrl: api.url, narrator: recordingNarrator() });
+          const failure = await badTokensScenario.run(wrongCtx).then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+          expect(failure).toBeInstanceOf(DemoCheckFailed);
+          expect((failure as Error).message).toMatch(expected);
+        } finally {
+          await api.close();
+        }
+      });
+    });
+
+    it('discovery fails on a 401 whose challenge names no metadata', async () => {
+      const silent = await createDemoContext({
+        authUrl: stack.authUrl,
+        apiUrl: fakeUrl,
+        narrator: recordingNarrator(),
+      });
+      const unnamed = {
+        status: 401,
+        wwwAuthenticate: 'Bearer realm="orders"',
+        body: undefined,
+        headers: new Headers(),
+      };
+      await expect(discoverResource(silent, unnamed)).rejects.toThrow(
+        /the challenge names the metadata URL .*got Bearer realm="orders"/,
+      );
+    });
+
     it('reports an unreachable API without running any scenario', async () => {
       const closed = createServer();
       await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
@@ -223,3 +327,28 @@ describe('the demo scenarios against the reference stack', () => {
     });
   });
 });
+
+/**
+ * A stand-in API on 127.0.0.1: 401 with the reference API's exact no-token challenge on every
+ * route, and `document` at the metadata path.
+ */
+async function metadataApi(document: unknown): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    if (req.url === '/.well-known/oauth-protected-resource/orders') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(document));
+      return;
+    }
+    res.statusCode = 401;
+    res.setHeader('www-authenticate', `Bearer realm="orders"${METADATA}`);
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -4,10 +4,14 @@ import type { ApiAnswer } from '../api/orders-api-client.js';
 import { asOrderPage, errorCode } from '../api/order-json.js';
 import { shortToken } from '../trace/redact.js';
 import { describeClaims, type DemoContext } from './demo-context.js';
+import { discoverResource, ORDERS_RESOURCE_METADATA_URL, type ResourceDiscovery } from './discover-resource.js';
 import type { Scenario } from './scenario.js';
 
-/** The exact challenge for a request without credentials (RFC 6750 §3.1: no error code). */
-export const MISSING_TOKEN_CHALLENGE = 'Bearer realm="orders"';
+/**
+ * The exact challenge for a request without credentials: no error code (RFC 6750 §3.1), and where
+ * the API's metadata is (RFC 9728 §5.1).
+ */
+export const MISSING_TOKEN_CHALLENGE = `Bearer realm="orders", resource_metadata="${ORDERS_RESOURCE_METADATA_URL}"`;
 
 /**
  * The orders API's allowance for clock skew (its `CLOCK_TOLERANCE_SECONDS`): a token is refused
@@ -21,6 +25,8 @@ const MAX_SHORT_LIFETIME_SECONDS = 30;
 /** What {@link badTokensScenario} observed. */
 export interface BadTokensResult {
   readonly missing: ApiAnswer;
+  /** What the client learnt from the 401 without a token (RFC 9728). */
+  readonly discovery: ResourceDiscovery;
   readonly tampered: ApiAnswer;
   readonly foreign: ApiAnswer;
   /** The short-lived token before its `exp` and after `exp` + the API's clock tolerance. */
@@ -71,26 +77,36 @@ function expectInvalidToken(ctx: DemoContext, answer: ApiAnswer, code: string): 
 }
 
 /**
- * 7. Tokens the API must refuse with 401: none at all, tampered, signed by a foreign key, and
- * expired (a token of the DEV ONLY `short-lived-service` client, which lives 3 s: the scenario
- * waits out its lifetime and the API's clock tolerance, about 9 s).
+ * 7. Tokens the API must refuse with 401: none at all (and what a client learns from that 401:
+ * the API's RFC 9728 metadata, checked against the token alice gets next), tampered, signed by a
+ * foreign key, and expired (a token of the DEV ONLY `short-lived-service` client, which lives
+ * 3 s: the scenario waits out its lifetime and the API's clock tolerance, about 9 s).
  */
 export const badTokensScenario: Scenario<BadTokensResult> = {
   id: 'bad-tokens',
-  title: 'No token, a tampered token, a foreign-signed token, an expired token: 401',
+  title: 'No token (and where to get one), a tampered token, a foreign-signed token, an expired token: 401',
   explanation:
     "Every request is verified: signature against the auth server's published keys, issuer,\n" +
-    'audience, type at+jwt, expiry. Anything that fails is 401 with an RFC 6750 challenge.',
+    'audience, type at+jwt, expiry. Anything that fails is 401 with an RFC 6750 challenge, which\n' +
+    'names the RFC 9728 metadata: which resource this is and which auth server issues its tokens.',
   async run(ctx) {
     const missing = await ctx.api.call('GET', '/orders');
     ctx.expectStatus(missing, 401, 'no token at all');
     ctx.check(
       missing.wwwAuthenticate === MISSING_TOKEN_CHALLENGE,
-      `the challenge is just ${MISSING_TOKEN_CHALLENGE} (no error code, RFC 6750 §3.1)`,
+      'the challenge has no error code (RFC 6750 §3.1) and names the metadata of the API',
       `got ${String(missing.wwwAuthenticate)}`,
     );
+    const discovery = await discoverResource(ctx, missing);
 
     const alice = await ctx.signIn('alice');
+    // The metadata's resource is the audience the auth server puts in the tokens for this API.
+    const audiences = [alice.claims.aud ?? []].flat();
+    ctx.check(
+      audiences.includes(discovery.metadata.resource),
+      `alice's token is for this resource: aud = ${discovery.metadata.resource}`,
+      `aud = ${JSON.stringify(alice.claims.aud)}`,
+    );
     ctx.narrator.explain("Tampered: alice's real token, payload edited to sub=bob, signature kept.");
     const tampered = await ctx.api.call('GET', '/orders', {
       token: tamperWithToken(alice.accessToken, { sub: 'bob' }),
@@ -130,6 +146,6 @@ export const badTokensScenario: Scenario<BadTokensResult> = {
     const after = await ctx.api.call('GET', `/internal/orders/${orderId!}`, { token: tokens.access_token });
     ctx.expectStatus(after, 401, 'the same token after its exp');
     expectInvalidToken(ctx, after, 'ERR_TOKEN_EXPIRED');
-    return { missing, tampered, foreign, expired: { before, after } };
+    return { missing, discovery, tampered, foreign, expired: { before, after } };
   },
 };

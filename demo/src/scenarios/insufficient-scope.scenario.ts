@@ -1,10 +1,13 @@
 import type { ApiAnswer } from '../api/orders-api-client.js';
 import { DEMO_ORDER_BODY } from './demo-orders.js';
+import { ORDERS_RESOURCE_METADATA_URL } from './discover-resource.js';
 import type { Scenario } from './scenario.js';
 
-/** The exact RFC 6750 challenge the orders API sends for a token without `orders:write`. */
-export const INSUFFICIENT_SCOPE_CHALLENGE =
-  'Bearer realm="orders", error="insufficient_scope", error_description="The access token lacks a required scope", scope="orders:write"';
+/**
+ * The exact RFC 6750 challenge the orders API sends for a token without `orders:write`, with the
+ * URL of its RFC 9728 metadata, as on every challenge.
+ */
+export const INSUFFICIENT_SCOPE_CHALLENGE = `Bearer realm="orders", error="insufficient_scope", error_description="The access token lacks a required scope", scope="orders:write", resource_metadata="${ORDERS_RESOURCE_METADATA_URL}"`;
 
 /** What {@link insufficientScopeScenario} observed. */
 export interface InsufficientScopeResult {
@@ -32,7 +35,7 @@ export const insufficientScopeScenario: Scenario<InsufficientScopeResult> = {
     ctx.expectStatus(create, 403, 'the read-only token tries POST /orders');
     ctx.check(
       create.wwwAuthenticate === INSUFFICIENT_SCOPE_CHALLENGE,
-      'WWW-Authenticate is exactly the RFC 6750 insufficient_scope challenge',
+      'WWW-Authenticate is exactly the RFC 6750 insufficient_scope challenge (with resource_metadata)',
       `got ${String(create.wwwAuthenticate)}`,
     );
     return { scope: alice.scope, read, create };
